@@ -1,0 +1,6 @@
+export default defineNuxtConfig({
+  compatibilityDate: '2025-07-15',
+  devtools: { enabled: false },
+  telemetry: false,
+  app: { head: { title: 'ProspectFlow', htmlAttrs: { lang: 'fr' } } },
+});

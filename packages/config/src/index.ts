@@ -1,0 +1,2 @@
+export { loadEnv, ConfigError, formatIssues } from './load-env.js';
+export { BaseEnv, ServicesEnv } from './common.js';

@@ -1,0 +1,6 @@
+export { createPool, type Pool, type PoolConfig } from './pool.js';
+export { query, setQueryTimer, type Queryable, type QueryTimer } from './query.js';
+export { withTransaction } from './transaction.js';
+export { migrate, MIGRATIONS_DIR, type MigrationResult } from './migrate.js';
+export { pingDatabase } from './health.js';
+export { ensureDatabase, dropDatabase, databaseNameOf, withDatabaseName } from './database-admin.js';
