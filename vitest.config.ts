@@ -30,7 +30,6 @@ export default defineConfig({
           globalSetup: ['test/global-setup.ts', 'test/e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 240_000,
-          fileParallelism: false,
         },
       },
     ],

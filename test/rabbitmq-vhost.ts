@@ -10,7 +10,9 @@ const MANAGEMENT_URL = process.env.TEST_RABBITMQ_MANAGEMENT_URL ?? 'http://guest
 async function viaManagementApi(method: 'PUT' | 'DELETE', path: string, body?: unknown): Promise<boolean> {
   try {
     const url = new URL(MANAGEMENT_URL);
-    const auth = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+    const auth = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString(
+      'base64',
+    );
     url.username = '';
     url.password = '';
     const response = await fetch(new URL(path, url), {

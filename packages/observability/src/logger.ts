@@ -2,7 +2,17 @@ import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
-const SECRET_KEYS = ['authorization', 'cookie', 'set-cookie', 'token', 'password', 'apiKey', 'api_key', 'secret', 'x-api-key'];
+const SECRET_KEYS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'token',
+  'password',
+  'apiKey',
+  'api_key',
+  'secret',
+  'x-api-key',
+];
 
 /** Paths pino redacts wherever they appear (top level, one level deep, request/response headers). */
 export const REDACT_PATHS = [
@@ -21,7 +31,10 @@ export function createLogger(options: { level?: string; pretty?: boolean; name?:
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (options.pretty) {
-    return pino({ ...config, transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname' } } });
+    return pino({
+      ...config,
+      transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname' } },
+    });
   }
   return pino(config);
 }

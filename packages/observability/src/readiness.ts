@@ -20,7 +20,10 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
 }
 
 /** Runs every check in parallel with a timeout; `not_ready` names which ones failed. */
-export async function checkReadiness(checks: ReadinessCheck[], onFailure?: (name: string) => void): Promise<ReadinessReport> {
+export async function checkReadiness(
+  checks: ReadinessCheck[],
+  onFailure?: (name: string) => void,
+): Promise<ReadinessReport> {
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {
       const started = performance.now();
