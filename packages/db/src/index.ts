@@ -4,3 +4,5 @@ export { withTransaction } from './transaction.js';
 export { migrate, MIGRATIONS_DIR, type MigrationResult } from './migrate.js';
 export { pingDatabase } from './health.js';
 export { ensureDatabase, dropDatabase, databaseNameOf, withDatabaseName } from './database-admin.js';
+export { seedDemoData, type SeedResult } from './seed/seed-demo.js';
+export { DEMO_ADMIN, DEMO_ORGANISATION } from './seed/demo-data.js';

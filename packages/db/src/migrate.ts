@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import Postgrator from 'postgrator';
@@ -41,7 +42,7 @@ export async function migrate(databaseUrl: string, options: { migrationsDir?: st
     });
     const applied = await postgrator.migrate();
     const version = await postgrator.getDatabaseVersion();
-    return { applied: applied.map((m) => m.filename), version };
+    return { applied: applied.map((m) => basename(m.filename)), version };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await client.end();

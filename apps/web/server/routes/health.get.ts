@@ -1,7 +1,4 @@
-import { createMetrics } from '@prospectflow/observability';
-import { pingDatabase } from '@prospectflow/db';
-import { pingRedis } from '@prospectflow/redis';
-import { pingBroker } from '@prospectflow/messaging/ping';
-import { loadEnv, BaseEnv } from '@prospectflow/config';
+import type { HealthResponse } from '@prospectflow/contracts';
 
-export default defineEventHandler(() => ({ status: 'ok', t: [typeof createMetrics, typeof pingDatabase, typeof pingRedis, typeof pingBroker, typeof loadEnv, typeof BaseEnv] }));
+/** Liveness: the process is up and serving requests. */
+export default defineEventHandler((): HealthResponse => ({ status: 'ok' }));

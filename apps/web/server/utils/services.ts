@@ -1,0 +1,47 @@
+import type { H3Event } from 'h3';
+import { createPool, setQueryTimer, type Pool } from '@prospectflow/db';
+import { createLogger, createMetrics, setRootLogger, type Logger, type Metrics } from '@prospectflow/observability';
+import { createRedis, type Redis } from '@prospectflow/redis';
+import type { WebConfig } from './config.js';
+
+/** What the web server builds once per process and hands to every request. */
+export interface WebServices {
+  config: WebConfig;
+  logger: Logger;
+  metrics: Metrics;
+  pool: Pool;
+  redis: Redis;
+}
+
+declare module 'h3' {
+  interface H3EventContext {
+    services: WebServices;
+    requestId: string;
+  }
+}
+
+/** Opens the pg pool and Redis client and wires query timings to the metrics registry. */
+export function createWebServices(config: WebConfig): WebServices {
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, name: 'web' });
+  setRootLogger(logger);
+  const metrics = createMetrics('web');
+  setQueryTimer((query, outcome, seconds) => metrics.dbQueryDuration.observe({ query, outcome }, seconds));
+  const pool = createPool(
+    { connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS, applicationName: 'prospectflow-web' },
+    (err) => logger.error({ err }, 'idle postgres client failed'),
+  );
+  const redis = createRedis(config.REDIS_URL);
+  redis.on('error', (err: Error) => logger.warn({ err }, 'redis connection error'));
+  return { config, logger, metrics, pool, redis };
+}
+
+/** Closes the pool and Redis client; called from Nitro's `close` hook. */
+export async function closeWebServices(services: WebServices): Promise<void> {
+  setQueryTimer(undefined);
+  await Promise.allSettled([services.pool.end(), services.redis.quit()]);
+}
+
+/** The process services attached to this request by the services plugin. */
+export function useServices(event: H3Event): WebServices {
+  return event.context.services;
+}
