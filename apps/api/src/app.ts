@@ -1,10 +1,7 @@
 import express, { type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger, Metrics, ReadinessCheck } from '@prospectflow/observability';
-import { errorHandler, notFoundHandler } from './http/errors.js';
-import { httpMetrics } from './http/metrics-middleware.js';
-import { requestLogger } from './http/request-context.js';
-import { healthRoutes } from './modules/health/routes.js';
+import { errorHandler, healthRoutes, httpMetrics, notFoundHandler, requestLogger } from '@prospectflow/http';
 
 export interface AppDeps {
   logger: Logger;

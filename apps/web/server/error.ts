@@ -4,9 +4,8 @@
  */
 export default defineNitroErrorHandler((error, event) => {
   if (!usesJsonErrors(event.path)) return;
-  const { status, body } = toErrorResponse(error);
+  const { status, body, headers } = toErrorResponse(error);
   setResponseStatus(event, status);
-  setResponseHeader(event, 'content-type', 'application/json');
-  setResponseHeader(event, 'cache-control', 'no-store');
+  setResponseHeaders(event, { ...headers, 'content-type': 'application/json', 'cache-control': 'no-store' });
   return send(event, JSON.stringify(body));
 });

@@ -51,7 +51,12 @@ export const TENANT_TABLES: Record<string, TenantTable> = {
   crm_ingest_runs: { refs: { api_key_id: 'iam_api_keys' }, values: () => ({ source: 'api' }) },
   outreach_mailboxes: {
     refs: {},
-    values: () => ({ from_name: 'Sales', from_email: `${randomUUID()}@sender.test`, smtp_host: 'localhost', smtp_port: 25 }),
+    values: () => ({
+      from_name: 'Sales',
+      from_email: `${randomUUID()}@sender.test`,
+      smtp_host: 'localhost',
+      smtp_port: 25,
+    }),
   },
   outreach_campaigns: { refs: { mailbox_id: 'outreach_mailboxes' }, values: () => ({ name: 'Spring' }) },
   outreach_prompts: { refs: {}, values: () => ({ name: `prompt-${next()}`, user_prompt: 'Write to {{firstName}}' }) },
@@ -118,7 +123,11 @@ export async function insertTenantRow(
   const spec = TENANT_TABLES[table];
   if (!spec) throw new Error(`no fixture for ${table}`);
   const refs = Object.fromEntries(Object.entries(spec.refs).map(([column, parent]) => [column, ids[parent]]));
-  const row: Record<string, unknown> = { organisation_id: organisationId, ...refs, ...spec.values(), ...overrides };
+  return insertRow(db, table, { organisation_id: organisationId, ...refs, ...spec.values(), ...overrides });
+}
+
+/** Inserts one row given as column → value and returns its id (undefined for tables without one). */
+export async function insertRow(db: Queryable, table: string, row: Record<string, unknown>): Promise<string> {
   const columns = Object.keys(row);
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,

@@ -41,7 +41,8 @@ export function deliveryAttempt(headers: Record<string, unknown> | undefined): n
 /** A short, header-safe description of anything thrown. */
 export function describeError(error: unknown): { error: string; code?: string } {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const code = error instanceof Error && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined;
+  const candidate = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  const code = typeof candidate === 'string' ? candidate : undefined;
   const text = message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH)}…` : message;
   return code === undefined ? { error: text } : { error: text, code };
 }

@@ -1,12 +1,15 @@
 import type { H3Event } from 'h3';
 
 function recordRequest(event: H3Event, startedAt: number): void {
-  const { logger, metrics } = event.context.services;
+  const { services } = event.context;
+  if (!services) return; // runs in a socket listener: a throw here would crash the process
+  const { logger, metrics } = services;
   const status = event.node.res.statusCode;
   const route = routeLabel(event.context.matchedRoute?.path, event.path, status);
   const seconds = (performance.now() - startedAt) / 1000;
   metrics.httpDuration.observe({ method: event.method, route, status: String(status) }, seconds);
-  logger.info(
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  logger[level](
     { requestId: event.context.requestId, method: event.method, route, status, durationMs: Math.round(seconds * 1000) },
     'request completed',
   );

@@ -1,5 +1,5 @@
-import { AppError, HTTP_STATUS_BY_KIND, describeIssues, errorBody, type ErrorBody } from '@prospectflow/contracts';
-import type { z } from 'zod';
+import { AppError, HTTP_STATUS_BY_KIND, RateLimitedError, describeIssues, errorBody, type ErrorBody } from '@prospectflow/contracts';
+import { ZodError, type z } from 'zod';
 
 /** The fields of an h3 error this mapper reads (h3 wraps thrown errors, keeping them as `cause`). */
 interface HttpErrorLike {
@@ -9,6 +9,12 @@ interface HttpErrorLike {
   data?: unknown;
   cause?: unknown;
   unhandled?: boolean;
+}
+
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
 }
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -30,23 +36,32 @@ export function usesJsonErrors(path: string): boolean {
   return JSON_ERROR_PATHS.test(path.split('?')[0] ?? '');
 }
 
-const INTERNAL = { status: 500, body: errorBody('internal_error', 'Internal server error') };
+// Same wording as the Express API's mapper (packages/http) so clients see one behaviour.
+const INTERNAL: ErrorResponse = { status: 500, body: errorBody('internal_error', 'Something went wrong on our side') };
 
-function hasIssues(data: unknown): data is { issues: z.core.$ZodIssue[] } {
-  return typeof data === 'object' && data !== null && Array.isArray((data as { issues?: unknown }).issues);
+function zodIssuesOf(error: unknown): z.core.$ZodIssue[] | undefined {
+  if (error instanceof ZodError) return error.issues;
+  const issues = (error as { issues?: unknown } | undefined)?.issues;
+  return Array.isArray(issues) ? (issues as z.core.$ZodIssue[]) : undefined;
+}
+
+function fromDomainError(error: AppError): ErrorResponse {
+  if (error.kind === 'internal') return INTERNAL;
+  const headers = error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : undefined;
+  return { status: HTTP_STATUS_BY_KIND[error.kind], body: errorBody(error.code, error.message, error.details), headers };
 }
 
 /** Maps anything a handler threw to a status and error body; 5xx never reveals internals. */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+export function toErrorResponse(error: unknown): ErrorResponse {
   const h3 = (typeof error === 'object' && error !== null ? error : {}) as HttpErrorLike;
-  const domain = error instanceof AppError ? error : h3.cause instanceof AppError ? h3.cause : undefined;
-  if (domain) {
-    const status = HTTP_STATUS_BY_KIND[domain.kind];
-    return domain.kind === 'internal' ? INTERNAL : { status, body: errorBody(domain.code, domain.message, domain.details) };
-  }
+  const cause = error instanceof AppError || error instanceof ZodError ? error : h3.cause;
+  if (cause instanceof AppError) return fromDomainError(cause);
+  if (cause instanceof ZodError) return { status: 400, body: errorBody('validation_failed', 'Request is invalid', describeIssues(cause.issues)) };
   const status = h3.statusCode ?? 500;
   if (status >= 500 || h3.unhandled) return INTERNAL;
-  if (hasIssues(h3.data)) return { status, body: errorBody('validation_failed', 'Invalid request', describeIssues(h3.data.issues)) };
-  const code = CODE_BY_STATUS[status] ?? `http_${status}`;
+  const issues = zodIssuesOf(h3.data);
+  if (issues) return { status, body: errorBody('validation_failed', 'Request is invalid', describeIssues(issues)) };
+  const dataCode = (h3.data as { code?: unknown } | undefined)?.code;
+  const code = typeof dataCode === 'string' ? dataCode : (CODE_BY_STATUS[status] ?? `http_${status}`);
   return { status, body: errorBody(code, h3.statusMessage || h3.message || code) };
 }

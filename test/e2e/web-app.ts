@@ -1,0 +1,103 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+export const WEB_DIR = join(ROOT_DIR, 'apps/web');
+const SERVER_ENTRY = join(WEB_DIR, '.output/server/index.mjs');
+const BUILD_INPUTS = ['apps/web/app', 'apps/web/server', 'apps/web/public', 'apps/web/nuxt.config.ts', 'apps/web/package.json', 'packages', 'pnpm-lock.yaml'];
+const SKIPPED_DIRS = new Set(['node_modules', '.nuxt', '.output', 'test', 'dist']);
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (!SKIPPED_DIRS.has(entry)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** Runs `nuxt build` unless `.output` is newer than every source it is built from. */
+export async function buildWebAppIfStale(): Promise<'built' | 'fresh'> {
+  const builtAt = existsSync(SERVER_ENTRY) ? statSync(SERVER_ENTRY).mtimeMs : 0;
+  const changedAt = Math.max(...BUILD_INPUTS.map((input) => newestMtime(join(ROOT_DIR, input))));
+  if (builtAt > changedAt) return 'fresh';
+  await run(join(WEB_DIR, 'node_modules/.bin/nuxt'), ['build'], { cwd: WEB_DIR, maxBuffer: 64 * 1024 * 1024 });
+  return 'built';
+}
+
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (typeof address !== 'object' || !address) throw new Error('no port assigned');
+  return address.port;
+}
+
+/** Polls `check` until it returns true (a throw aborts) or `timeoutMs` passes. */
+export async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export interface WebApp {
+  baseUrl: string;
+  stop: () => Promise<void>;
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** Starts the built server (`node .output/server/index.mjs`) and waits for `/health`. */
+export async function startWebApp(env: Record<string, string>, logFile: string): Promise<WebApp> {
+  const port = await freePort();
+  mkdirSync(dirname(logFile), { recursive: true });
+  const log = createWriteStream(logFile);
+  const { NITRO_PORT: _n, PORT: _p, ...inherited } = process.env;
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    cwd: WEB_DIR,
+    env: { ...inherited, NODE_ENV: 'production', NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), NITRO_SHUTDOWN_TIMEOUT: '5000', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    child.kill('SIGTERM');
+    if (!(await waitForExit(child, 10_000))) child.kill('SIGKILL');
+    log.end();
+  };
+  const healthy = async () => {
+    if (child.exitCode !== null) throw new Error(`web server exited with code ${child.exitCode}; see ${logFile}`);
+    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
+    return response?.ok ?? false;
+  };
+  try {
+    await pollUntil(healthy, 30_000, `${baseUrl}/health`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl, stop };
+}
