@@ -16,11 +16,8 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const { templateDatabase, rabbitmqUrl } = project.getProvidedContext();
-  const started = performance.now();
-  const build = await buildWebAppIfStale();
-  console.log(`[e2e] web app ${build} in ${Math.round(performance.now() - started)} ms`);
+  await buildWebAppIfStale();
   const database = await createTestDatabase(templateDatabase);
-  await database.pool.end();
   const webEnv = {
     DATABASE_URL: database.url,
     RABBITMQ_URL: rabbitmqUrl,

@@ -10,7 +10,15 @@ const run = promisify(execFile);
 export const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const WEB_DIR = join(ROOT_DIR, 'apps/web');
 const SERVER_ENTRY = join(WEB_DIR, '.output/server/index.mjs');
-const BUILD_INPUTS = ['apps/web/app', 'apps/web/server', 'apps/web/public', 'apps/web/nuxt.config.ts', 'apps/web/package.json', 'packages', 'pnpm-lock.yaml'];
+const BUILD_INPUTS = [
+  'apps/web/app',
+  'apps/web/server',
+  'apps/web/public',
+  'apps/web/nuxt.config.ts',
+  'apps/web/package.json',
+  'packages',
+  'pnpm-lock.yaml',
+];
 const SKIPPED_DIRS = new Set(['node_modules', '.nuxt', '.output', 'test', 'dist']);
 
 function newestMtime(path: string): number {
@@ -77,7 +85,14 @@ export async function startWebApp(env: Record<string, string>, logFile: string):
   const { NITRO_PORT: _n, PORT: _p, ...inherited } = process.env;
   const child = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: WEB_DIR,
-    env: { ...inherited, NODE_ENV: 'production', NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), NITRO_SHUTDOWN_TIMEOUT: '5000', ...env },
+    env: {
+      ...inherited,
+      NODE_ENV: 'production',
+      NITRO_HOST: '127.0.0.1',
+      NITRO_PORT: String(port),
+      NITRO_SHUTDOWN_TIMEOUT: '5000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);

@@ -23,7 +23,8 @@ export function requestLogger(logger: Logger) {
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      // The query string is dropped: links may carry tokens, and tokens are never logged.
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },

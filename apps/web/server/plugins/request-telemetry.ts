@@ -8,7 +8,8 @@ function recordRequest(event: H3Event, startedAt: number): void {
   const route = routeLabel(event.context.matchedRoute?.path, event.path, status);
   const seconds = (performance.now() - startedAt) / 1000;
   metrics.httpDuration.observe({ method: event.method, route, status: String(status) }, seconds);
-  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  // Hashed bundle files would add a dozen lines per page view: they log at debug only.
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : route === '/_nuxt/**' ? 'debug' : 'info';
   logger[level](
     { requestId: event.context.requestId, method: event.method, route, status, durationMs: Math.round(seconds * 1000) },
     'request completed',

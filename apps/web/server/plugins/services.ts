@@ -18,5 +18,8 @@ export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('request', (event) => {
     event.context.services = services;
   });
-  nitroApp.hooks.hook('close', () => closeWebServices(services));
+  nitroApp.hooks.hook('close', async () => {
+    await closeWebServices(services);
+    services.logger.info('web services closed');
+  });
 });

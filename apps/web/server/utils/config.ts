@@ -3,7 +3,12 @@ import { z } from 'zod';
 
 const CommaSeparatedUrls = z
   .string()
-  .transform((list) => list.split(',').map((item) => item.trim()).filter(Boolean))
+  .transform((list) =>
+    list
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.url()));
 
 /** Every variable the web server reads; parsed once by the services plugin at start-up. */

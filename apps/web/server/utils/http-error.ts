@@ -1,4 +1,11 @@
-import { AppError, HTTP_STATUS_BY_KIND, RateLimitedError, describeIssues, errorBody, type ErrorBody } from '@prospectflow/contracts';
+import {
+  AppError,
+  HTTP_STATUS_BY_KIND,
+  RateLimitedError,
+  describeIssues,
+  errorBody,
+  type ErrorBody,
+} from '@prospectflow/contracts';
 import { ZodError, type z } from 'zod';
 
 /** The fields of an h3 error this mapper reads (h3 wraps thrown errors, keeping them as `cause`). */
@@ -48,7 +55,11 @@ function zodIssuesOf(error: unknown): z.core.$ZodIssue[] | undefined {
 function fromDomainError(error: AppError): ErrorResponse {
   if (error.kind === 'internal') return INTERNAL;
   const headers = error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterSeconds) } : undefined;
-  return { status: HTTP_STATUS_BY_KIND[error.kind], body: errorBody(error.code, error.message, error.details), headers };
+  return {
+    status: HTTP_STATUS_BY_KIND[error.kind],
+    body: errorBody(error.code, error.message, error.details),
+    headers,
+  };
 }
 
 /** Maps anything a handler threw to a status and error body; 5xx never reveals internals. */
@@ -56,7 +67,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   const h3 = (typeof error === 'object' && error !== null ? error : {}) as HttpErrorLike;
   const cause = error instanceof AppError || error instanceof ZodError ? error : h3.cause;
   if (cause instanceof AppError) return fromDomainError(cause);
-  if (cause instanceof ZodError) return { status: 400, body: errorBody('validation_failed', 'Request is invalid', describeIssues(cause.issues)) };
+  if (cause instanceof ZodError)
+    return { status: 400, body: errorBody('validation_failed', 'Request is invalid', describeIssues(cause.issues)) };
   const status = h3.statusCode ?? 500;
   if (status >= 500 || h3.unhandled) return INTERNAL;
   const issues = zodIssuesOf(h3.data);

@@ -3,7 +3,9 @@ import { collapsePath, resolveRequestId, routeLabel } from './route-label.js';
 
 describe('routeLabel', () => {
   it('uses the matched Nitro route pattern', () => {
-    expect(routeLabel('/api/lead-magnet/confirm/:token', '/api/lead-magnet/confirm/abc', 200)).toBe('/api/lead-magnet/confirm/:token');
+    expect(routeLabel('/api/lead-magnet/confirm/:token', '/api/lead-magnet/confirm/abc', 200)).toBe(
+      '/api/lead-magnet/confirm/:token',
+    );
   });
 
   it('collapses ids and tokens of pages served by the catch-all renderer', () => {

@@ -22,12 +22,20 @@ declare module 'h3' {
 
 /** Opens the pg pool and Redis client and wires query timings to the metrics registry. */
 export function createWebServices(config: WebConfig): WebServices {
-  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, name: 'web' });
+  // pino-pretty is a dev-only transport: the production build does not ship it.
+  const pretty = config.LOG_PRETTY && import.meta.dev;
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty, name: 'web' });
   setRootLogger(logger);
+  if (config.LOG_PRETTY && !pretty) logger.warn('LOG_PRETTY ignored: the production build logs JSON lines');
   const metrics = createMetrics('web');
   setQueryTimer((query, outcome, seconds) => metrics.dbQueryDuration.observe({ query, outcome }, seconds));
   const pool = createPool(
-    { connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS, applicationName: 'prospectflow-web' },
+    {
+      connectionString: config.DATABASE_URL,
+      max: config.DATABASE_POOL_MAX,
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      applicationName: 'prospectflow-web',
+    },
     (err) => logger.error({ err }, 'idle postgres client failed'),
   );
   const redis = createRedis(config.REDIS_URL);

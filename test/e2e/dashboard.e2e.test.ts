@@ -1,0 +1,40 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, saveScreenshot } from './browser.js';
+
+describe('operator dashboard', () => {
+  const baseUrl = inject('webBaseUrl');
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders the home page with its title, navigation and welcome card', async () => {
+    const response = await page.goto(`${baseUrl}/`);
+    expect(response?.status()).toBe(200);
+    expect(await page.title()).toContain('ProspectFlow');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.isVisible()).toBe(true);
+    for (const label of ['Prospects', 'Campaigns', 'Inbox', 'Lead magnet', 'Settings']) {
+      expect(await nav.getByRole('link', { name: label }).isVisible()).toBe(true);
+    }
+    expect(await page.getByRole('heading', { name: 'Welcome to ProspectFlow' }).isVisible()).toBe(true);
+    await saveScreenshot(page, 'dashboard-home');
+  });
+
+  it('navigates client-side to a placeholder section', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
+    await page.waitForURL(`${baseUrl}/campaigns`);
+    await page.getByText('Coming soon').waitFor();
+    expect(await page.title()).toBe('Campaigns · ProspectFlow');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Campaigns');
+    await saveScreenshot(page, 'dashboard-campaigns');
+  });
+});
