@@ -24,7 +24,11 @@ export function requestLogger(logger: Logger) {
     customErrorMessage: () => 'request failed',
     serializers: {
       // The query string is dropped: links may carry tokens, and tokens are never logged.
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
