@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT_DIR, pollUntil } from './web-app.js';
+import { ROOT_DIR } from './web-app.js';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -16,9 +16,13 @@ const CHROMIUM_ARGS = [
 ];
 export const SCREENSHOT_DIR = join(ROOT_DIR, 'test-results/screenshots');
 
-/** Launches the system Chromium through playwright-core (waits while it is still being installed). */
+/** Launches the system Chromium through playwright-core; never downloads a browser. */
 export async function launchBrowser(): Promise<Browser> {
-  await pollUntil(async () => existsSync(CHROMIUM_PATH), 120_000, CHROMIUM_PATH);
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `${CHROMIUM_PATH} is missing: run \`make browser\` (apt-get install chromium) or set CHROMIUM_PATH`,
+    );
+  }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 

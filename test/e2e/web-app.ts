@@ -1,3 +1,4 @@
+import { pollUntil } from '@prospectflow/testing';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -51,16 +52,6 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Polls `check` until it returns true (a throw aborts) or `timeoutMs` passes. */
-export async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
 export interface WebApp {
   baseUrl: string;
   stop: () => Promise<void>;
@@ -109,7 +100,7 @@ export async function startWebApp(env: Record<string, string>, logFile: string):
     return response?.ok ?? false;
   };
   try {
-    await pollUntil(healthy, 30_000, `${baseUrl}/health`);
+    await pollUntil(healthy, { timeoutMs: 30_000, intervalMs: 100, what: `${baseUrl}/health` });
   } catch (error) {
     await stop();
     throw error;

@@ -6,3 +6,12 @@ export { pingDatabase } from './health.js';
 export { ensureDatabase, dropDatabase, databaseNameOf, withDatabaseName } from './database-admin.js';
 export { seedDemoData, type SeedResult } from './seed/seed-demo.js';
 export { DEMO_ADMIN, DEMO_ORGANISATION } from './seed/demo-data.js';
+export {
+  enqueueOutbox,
+  claimOutboxBatch,
+  markOutboxPublished,
+  markOutboxFailed,
+  outboxBacklog,
+  type OutboxMessage,
+  type OutboxRow,
+} from './outbox/repository.js';

@@ -10,7 +10,8 @@ export const DEFAULT_BACKOFF: BackoffOptions = { initialDelayMs: 10_000, factor:
 
 /** Delay before retry `level` (1-based): initialDelayMs × factor^(level − 1), capped at maxDelayMs. */
 export function retryDelayMs(level: number, options: BackoffOptions = DEFAULT_BACKOFF): number {
-  if (!Number.isInteger(level) || level < 1) throw new RangeError(`retry level must be a positive integer, got ${level}`);
+  if (!Number.isInteger(level) || level < 1)
+    throw new RangeError(`retry level must be a positive integer, got ${level}`);
   return Math.min(Math.round(options.initialDelayMs * options.factor ** (level - 1)), options.maxDelayMs);
 }
 

@@ -149,6 +149,10 @@ export class ConnectionManager extends EventEmitter<ConnectionEvents> {
         setup: (model: ChannelModel) => this.#setup(model),
       },
     });
+    if (this.#closed) {
+      await recovering.close();
+      throw new NotConnectedError('connection manager closed while connecting');
+    }
     this.#recovering = recovering;
     this.#listen(recovering);
     await recovering.waitForConnect();
@@ -170,15 +174,19 @@ export class ConnectionManager extends EventEmitter<ConnectionEvents> {
       this.#model = model;
       this.log.info({ connection: this.options.connectionName }, 'broker connected');
       this.#emitSafely('connected');
-      // Owners attached while setup was running; open() is a no-op for the others.
-      for (const owner of this.#owners) owner.open(model).catch((error: unknown) => this.log.error({ err: String(error) }, 'channel owner failed to open'));
+      this.#openLateOwners(model);
     });
     recovering.on('disconnect', (error: Error) => {
       this.#model = null;
       this.log.warn({ err: error.message }, 'broker connection lost');
       this.#emitSafely('disconnected', error);
     });
-    recovering.on('connect-failed', (error: Error) => this.log.warn({ err: error.message }, 'broker connection attempt failed'));
+    recovering.on('connect-failed', (error: Error) => {
+      // An inequivalent-argument error never heals by retrying: a queue's policy changed (doc/MESSAGING.md).
+      const conflict = /PRECONDITION/.test(error.message);
+      if (conflict) this.log.error({ err: error.message }, 'broker topology conflicts with the code');
+      else this.log.warn({ err: error.message }, 'broker connection attempt failed');
+    });
     recovering.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) => {
       this.log.info({ attempt, delayMs: delay }, 'broker reconnect scheduled');
       this.#emitSafely('reconnecting', { attempt, delayMs: delay });
@@ -190,6 +198,15 @@ export class ConnectionManager extends EventEmitter<ConnectionEvents> {
     recovering.on('error', (error: Error) => this.log.warn({ err: error.message }, 'broker connection error'));
     recovering.on('blocked', (reason: string) => this.log.warn({ reason }, 'broker blocked publishers'));
     recovering.on('unblocked', () => this.log.info({}, 'broker unblocked publishers'));
+  }
+
+  // Owners attached while setup was running; open() is a no-op for those setup already opened.
+  #openLateOwners(model: ChannelModel): void {
+    for (const owner of this.#owners) {
+      owner
+        .open(model)
+        .catch((error: unknown) => this.log.error({ err: String(error) }, 'channel owner failed to open'));
+    }
   }
 
   // A throwing listener must not reach amqplib, which would treat it as a failed connection.

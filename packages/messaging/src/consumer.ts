@@ -1,6 +1,12 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from '@prospectflow/observability';
-import { handleDelivery, type DeliveryDeps, type JobHandler, type JobOutcomeEvent, type PayloadSchema } from './delivery.js';
+import {
+  handleDelivery,
+  type DeliveryDeps,
+  type JobHandler,
+  type JobOutcomeEvent,
+  type PayloadSchema,
+} from './delivery.js';
 import { watchReturns, type ChannelOwner } from './publisher.js';
 import type { Topology } from './topology.js';
 
@@ -79,22 +85,30 @@ class QueueConsumer<T> implements ChannelOwner, Consumer {
   async open(model: ChannelModel): Promise<void> {
     if (this.#stopped || this.#model === model) return;
     this.#model = model;
-    let channel: ConfirmChannel | undefined;
     try {
-      channel = await model.createConfirmChannel();
-      const opened = channel;
-      opened.on('error', (error: Error) => this.host.log.warn({ queue: this.queue, err: error.message }, 'consumer channel error'));
-      opened.on('close', () => this.#onChannelClosed(opened));
-      watchReturns(opened);
-      await opened.prefetch(this.prefetch);
-      const { consumerTag } = await opened.consume(this.queue, (message) => this.#onMessage(opened, message), { noAck: false });
-      this.#channel = opened;
+      await this.#consumeOn(await model.createConfirmChannel());
+    } catch (error) {
+      this.#model = null;
+      throw error;
+    }
+  }
+
+  async #consumeOn(channel: ConfirmChannel): Promise<void> {
+    channel.on('error', (error: Error) =>
+      this.host.log.warn({ queue: this.queue, err: error.message }, 'consumer channel error'),
+    );
+    channel.on('close', () => this.#onChannelClosed(channel));
+    watchReturns(channel);
+    try {
+      await channel.prefetch(this.prefetch);
+      const onMessage = (message: ConsumeMessage | null) => this.#onMessage(channel, message);
+      const { consumerTag } = await channel.consume(this.queue, onMessage, { noAck: false });
+      this.#channel = channel;
       this.#consumerTag = consumerTag;
       this.#reopenDelayMs = REOPEN_MIN_MS;
       this.host.log.info({ queue: this.queue, prefetch: this.prefetch }, 'consumer started');
     } catch (error) {
-      this.#model = null;
-      await channel?.close().catch(noop);
+      await channel.close().catch(noop);
       throw error;
     }
   }

@@ -7,7 +7,12 @@ export async function declareTopology(channel: Channel, topology: Topology): Pro
     await channel.assertExchange(exchange.name, exchange.type, { durable: true, autoDelete: false, internal: false });
   }
   for (const queue of topology.queues) {
-    await channel.assertQueue(queue.name, { durable: true, autoDelete: false, exclusive: false, arguments: queue.arguments });
+    await channel.assertQueue(queue.name, {
+      durable: true,
+      autoDelete: false,
+      exclusive: false,
+      arguments: queue.arguments,
+    });
   }
   for (const binding of topology.bindings) {
     await channel.bindQueue(binding.destination, binding.source, binding.routingKey, binding.arguments);

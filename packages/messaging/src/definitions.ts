@@ -13,7 +13,13 @@ export interface RabbitDefinitions {
     internal: false;
     arguments: Record<string, ArgumentValue>;
   }[];
-  queues: { name: string; vhost: string; durable: true; auto_delete: false; arguments: Record<string, ArgumentValue> }[];
+  queues: {
+    name: string;
+    vhost: string;
+    durable: true;
+    auto_delete: false;
+    arguments: Record<string, ArgumentValue>;
+  }[];
   bindings: {
     source: string;
     vhost: string;

@@ -50,20 +50,45 @@ export interface DeliveryDeps<T> {
 }
 
 /** Runs the handler for one delivery and settles it: ack, delayed retry, or dead-letter. */
-export async function handleDelivery<T>(deps: DeliveryDeps<T>, channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+export async function handleDelivery<T>(
+  deps: DeliveryDeps<T>,
+  channel: ConfirmChannel,
+  message: ConsumeMessage,
+): Promise<void> {
   const started = performance.now();
   const attempt = deliveryAttempt(message.properties.headers);
   const decision = await runHandler(deps, message, attempt);
   const outcome = await settle(deps, channel, message, attempt, decision);
   const durationMs = Math.round(performance.now() - started);
-  const fields = { queue: deps.queue, messageId: message.properties.messageId, attempt, durationMs, outcome };
-  if (decision?.action === 'dead') deps.log.error({ ...fields, reason: decision.reason, err: decision.error }, 'job dead-lettered');
-  else if (decision?.action === 'retry') deps.log.warn({ ...fields, delayMs: decision.delayMs, err: decision.error }, 'job failed, retry scheduled');
-  else deps.log.debug(fields, 'job handled');
+  logOutcome(
+    deps.log,
+    { queue: deps.queue, messageId: message.properties.messageId, attempt, durationMs },
+    outcome,
+    decision,
+  );
   deps.onOutcome?.({ queue: deps.queue, outcome, attempt, durationMs });
 }
 
-async function runHandler<T>(deps: DeliveryDeps<T>, message: ConsumeMessage, attempt: number): Promise<FailureDecision | null> {
+function logOutcome(
+  log: Logger,
+  fields: Record<string, unknown>,
+  outcome: JobOutcome,
+  decision: FailureDecision | null,
+) {
+  if (decision?.action === 'dead' && outcome === 'dead') {
+    log.error({ ...fields, reason: decision.reason, err: decision.error }, 'job dead-lettered');
+  } else if (decision?.action === 'retry' && outcome === 'retry') {
+    log.warn({ ...fields, delayMs: decision.delayMs, err: decision.error }, 'job failed, retry scheduled');
+  } else if (outcome === 'ack') {
+    log.debug(fields, 'job done');
+  } // 'requeue' was logged by settle()
+}
+
+async function runHandler<T>(
+  deps: DeliveryDeps<T>,
+  message: ConsumeMessage,
+  attempt: number,
+): Promise<FailureDecision | null> {
   let body: unknown;
   try {
     body = JSON.parse(message.content.toString('utf8'));
@@ -115,7 +140,10 @@ async function settle<T>(
     } catch {
       // The channel is gone: the broker requeues every unacked message by itself.
     }
-    deps.log.warn({ queue: deps.queue, messageId: message.properties.messageId, err: String(error) }, 'job not settled, broker will redeliver');
+    deps.log.warn(
+      { queue: deps.queue, messageId: message.properties.messageId, err: String(error) },
+      'job not settled, broker will redeliver',
+    );
     return 'requeue';
   }
 }

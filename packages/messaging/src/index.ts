@@ -7,7 +7,13 @@ export {
 } from './connection.js';
 export type { ConsumeOptions, Consumer } from './consumer.js';
 export { declareTopology } from './declare.js';
-export { DEFINITIONS_PATH, INFRA_TOPOLOGIES, renderDefinitions, toDefinitions, type RabbitDefinitions } from './definitions.js';
+export {
+  DEFINITIONS_PATH,
+  INFRA_TOPOLOGIES,
+  renderDefinitions,
+  toDefinitions,
+  type RabbitDefinitions,
+} from './definitions.js';
 export type { JobContext, JobHandler, JobOutcome, JobOutcomeEvent, PayloadSchema } from './delivery.js';
 export { NotConnectedError, PublishError, RetryableError, TerminalError, type PublishFailure } from './errors.js';
 export {
@@ -27,6 +33,7 @@ export {
   DEFAULT_EXCHANGE,
   DEFAULT_MAX_DELIVERIES,
   RETRY_LEVEL_HEADER,
+  defineOutreachTopology,
   defineTopology,
   findTopology,
   outreachTopology,

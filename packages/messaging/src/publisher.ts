@@ -40,13 +40,20 @@ export function publishConfirmed(
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const target = `${exchange || '(default)'}/${routingKey}`;
-    const timer = setTimeout(() => reject(new PublishError('timeout', `no confirm within ${timeoutMs} ms for ${target}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new PublishError('timeout', `no confirm within ${timeoutMs} ms for ${target}`)),
+      timeoutMs,
+    );
     const settle = (error: unknown) => {
       clearTimeout(timer);
       const returned = returnedIds.get(channel);
       if (error) {
         const closed = error instanceof Error && /closed/i.test(error.message);
-        reject(new PublishError(closed ? 'channel_closed' : 'nacked', `publish to ${target} not confirmed`, { cause: error }));
+        reject(
+          new PublishError(closed ? 'channel_closed' : 'nacked', `publish to ${target} not confirmed`, {
+            cause: error,
+          }),
+        );
       } else if (returned?.delete(options.messageId)) {
         reject(new PublishError('unroutable', `no queue is bound for ${target}`));
       } else {

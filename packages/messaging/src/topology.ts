@@ -102,7 +102,12 @@ export function defineTopology(options: TopologyOptions): Topology {
       ...retryQueues.map((name, index) => ({
         name,
         // The default exchange ('') routes the expired job by its routing key, which is its job queue's name.
-        arguments: { ...QUORUM, 'x-message-ttl': delays[index] ?? 0, 'x-dead-letter-exchange': '', ...SAFE_DEAD_LETTERING },
+        arguments: {
+          ...QUORUM,
+          'x-message-ttl': delays[index] ?? 0,
+          'x-dead-letter-exchange': '',
+          ...SAFE_DEAD_LETTERING,
+        },
       })),
       { name: deadQueue, arguments: { ...QUORUM } },
     ],
@@ -125,7 +130,9 @@ export function findTopology(topologies: readonly Topology[], queue: string): To
 }
 
 /** B2B outreach jobs: drafting, sending, follow-up scheduling and reply handling. */
-export const outreachTopology: Topology = defineTopology({
-  prefix: 'outreach',
-  queues: ['draft', 'send', 'followup', 'reply'],
-});
+export function defineOutreachTopology(overrides: Pick<TopologyOptions, 'maxDeliveries' | 'backoff'> = {}): Topology {
+  return defineTopology({ prefix: 'outreach', queues: ['draft', 'send', 'followup', 'reply'], ...overrides });
+}
+
+/** The outreach family with the default policy (5 deliveries), as written to infra/rabbitmq/definitions.json. */
+export const outreachTopology: Topology = defineOutreachTopology();

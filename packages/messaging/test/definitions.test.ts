@@ -17,7 +17,9 @@ describe('definitions export', () => {
       ['outreach.dead', 'fanout'],
     ]);
     expect(definitions.queues).toHaveLength(outreachTopology.queues.length);
-    expect(definitions.queues.every((q) => q.durable && q.vhost === '/' && q.arguments['x-queue-type'] === 'quorum')).toBe(true);
+    expect(
+      definitions.queues.every((q) => q.durable && q.vhost === '/' && q.arguments['x-queue-type'] === 'quorum'),
+    ).toBe(true);
     expect(definitions.bindings).toContainEqual({
       source: 'prospectflow',
       vhost: '/',

@@ -23,23 +23,42 @@ describe('deliveryAttempt', () => {
 
 describe('classifyFailure', () => {
   it('retries a retryable error with the delay of its level', () => {
-    expect(classifyFailure(new RetryableError('smtp 421'), 1, delays)).toMatchObject({ action: 'retry', level: 1, delayMs: 200 });
-    expect(classifyFailure(new RetryableError('smtp 421'), 2, delays)).toMatchObject({ action: 'retry', level: 2, delayMs: 400 });
+    expect(classifyFailure(new RetryableError('smtp 421'), 1, delays)).toMatchObject({
+      action: 'retry',
+      level: 1,
+      delayMs: 200,
+    });
+    expect(classifyFailure(new RetryableError('smtp 421'), 2, delays)).toMatchObject({
+      action: 'retry',
+      level: 2,
+      delayMs: 400,
+    });
   });
 
   it('treats unknown errors (and non-errors) as retryable', () => {
-    expect(classifyFailure(new TypeError('boom'), 1, delays)).toMatchObject({ action: 'retry', error: 'TypeError: boom' });
+    expect(classifyFailure(new TypeError('boom'), 1, delays)).toMatchObject({
+      action: 'retry',
+      error: 'TypeError: boom',
+    });
     expect(classifyFailure('oops', 1, delays)).toMatchObject({ action: 'retry', error: 'oops' });
   });
 
   it('dead-letters after the last delivery', () => {
-    expect(classifyFailure(new Error('still down'), 3, delays)).toMatchObject({ action: 'dead', reason: 'max-deliveries' });
+    expect(classifyFailure(new Error('still down'), 3, delays)).toMatchObject({
+      action: 'dead',
+      reason: 'max-deliveries',
+    });
     expect(classifyFailure(new Error('x'), 1, [])).toMatchObject({ action: 'dead', reason: 'max-deliveries' });
   });
 
   it('dead-letters a terminal error at once, with its code', () => {
     const decision = classifyFailure(new TerminalError('mailbox does not exist', { code: 'smtp_550' }), 1, delays);
-    expect(decision).toEqual({ action: 'dead', reason: 'terminal', error: 'TerminalError: mailbox does not exist', code: 'smtp_550' });
+    expect(decision).toEqual({
+      action: 'dead',
+      reason: 'terminal',
+      error: 'TerminalError: mailbox does not exist',
+      code: 'smtp_550',
+    });
   });
 });
 
@@ -49,7 +68,13 @@ describe('headers', () => {
   });
 
   it('drops per-copy broker headers when republishing', () => {
-    const original = { tenant: 'org-1', 'x-death': [{}], 'x-first-death-reason': 'expired', 'x-delivery-count': 2, 'retry-level': '1' };
+    const original = {
+      tenant: 'org-1',
+      'x-death': [{}],
+      'x-first-death-reason': 'expired',
+      'x-delivery-count': 2,
+      'retry-level': '1',
+    };
     expect(republishHeaders(original, { 'x-attempt': 2 })).toEqual({ tenant: 'org-1', 'x-attempt': 2 });
   });
 

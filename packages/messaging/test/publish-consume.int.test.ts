@@ -22,7 +22,13 @@ describe('publish and consume', () => {
 
     const [first] = await pollUntil(() => seen.length === 1 && seen);
     expect(first?.payload).toEqual({ stepId: 'step-1' });
-    expect(first?.context).toMatchObject({ queue: jobs, messageId: 'outbox-1', attempt: 1, maxDeliveries: 3, routingKey: jobs });
+    expect(first?.context).toMatchObject({
+      queue: jobs,
+      messageId: 'outbox-1',
+      attempt: 1,
+      maxDeliveries: 3,
+      routingKey: jobs,
+    });
     expect(first?.context.headers).toMatchObject({ tenant: 'org-1' });
     await consumer.cancel();
     expect(await readyCount(manager, jobs)).toBe(0);
@@ -42,7 +48,10 @@ describe('publish and consume', () => {
     await manager.publish(validated, { name: 'no email' }, { messageId: 'bad-payload' });
     const invalid = await takeMessage(manager, topology.deadQueue);
     expect(invalid.properties.messageId).toBe('bad-payload');
-    expect(invalid.properties.headers).toMatchObject({ 'x-dead-reason': 'invalid-payload', 'x-original-queue': validated });
+    expect(invalid.properties.headers).toMatchObject({
+      'x-dead-reason': 'invalid-payload',
+      'x-original-queue': validated,
+    });
     expect(String(invalid.properties.headers?.['x-dead-error'])).toContain('email is required');
 
     const raw = await manager.currentModel().createConfirmChannel();
@@ -79,7 +88,10 @@ describe('publish and consume', () => {
   });
 
   it('rejects a publish no queue is bound for', async () => {
-    await expect(manager.publish('nowhere.at-all', { x: 1 })).rejects.toMatchObject({ name: 'PublishError', code: 'unroutable' });
+    await expect(manager.publish('nowhere.at-all', { x: 1 })).rejects.toMatchObject({
+      name: 'PublishError',
+      code: 'unroutable',
+    });
   });
 
   it('answers ping while connected', async () => {

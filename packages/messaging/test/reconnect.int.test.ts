@@ -1,6 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createConnectionManager, NotConnectedError } from '../src/index.js';
-import { closeConnectionFromBroker, pollUntil, quietLogger, testManager, testTopology, uniquePrefix } from './support.js';
+import { createConnectionManager, declareTopology, NotConnectedError } from '../src/index.js';
+import {
+  closeConnectionFromBroker,
+  pollUntil,
+  quietLogger,
+  testManager,
+  testTopology,
+  uniquePrefix,
+} from './support.js';
 
 const topology = testTopology('reconnect');
 const [jobs] = topology.jobQueues as [string];
@@ -41,5 +48,31 @@ describe('connection recovery', () => {
     await expect(unreachable.publish(jobs, {})).rejects.toBeInstanceOf(NotConnectedError);
     await expect(unreachable.ping()).rejects.toBeInstanceOf(NotConnectedError);
     await unreachable.close();
+  });
+});
+
+describe('consumer channel recovery', () => {
+  it('re-opens a consumer whose channel the broker closed, and the unsettled job comes back', async () => {
+    const local = testTopology('channel-error');
+    const [queue] = local.jobQueues as [string];
+    const owner = testManager([local]);
+    await owner.connect();
+    const attempts: number[] = [];
+    await owner.consume(queue, (_payload, { attempt }) => {
+      attempts.push(attempt);
+      if (attempts.length === 1) throw new Error('first try fails');
+    });
+    // Without its retry exchange, the retry publish is a channel error (404) that closes the consumer channel.
+    const admin = await owner.currentModel().createChannel();
+    await admin.deleteExchange(local.retryExchange);
+    await owner.publish(queue, { n: 1 });
+    await pollUntil(() => attempts.length === 1);
+    await declareTopology(admin, local);
+    await admin.close();
+
+    await pollUntil(() => attempts.length === 2);
+    expect(attempts).toEqual([1, 2]); // redelivered by the broker: x-delivery-count counts towards maxDeliveries
+    expect(owner.isConnected()).toBe(true);
+    await owner.close();
   });
 });

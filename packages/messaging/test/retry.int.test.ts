@@ -84,6 +84,9 @@ describe('retry and dead-letter policy', () => {
     await channel.close();
     expect(deliveries).toBe(topology.maxDeliveries);
     expect(dead.properties.messageId).toBe('crash-loop');
-    expect(dead.properties.headers).toMatchObject({ 'x-first-death-reason': 'delivery_limit', 'x-first-death-queue': crashing });
+    expect(dead.properties.headers).toMatchObject({
+      'x-first-death-reason': 'delivery_limit',
+      'x-first-death-queue': crashing,
+    });
   });
 });

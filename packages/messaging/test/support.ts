@@ -4,20 +4,19 @@ import { promisify } from 'node:util';
 import type { GetMessage } from 'amqplib';
 import { inject } from 'vitest';
 import { createLogger, type Logger } from '@prospectflow/observability';
-import { createConnectionManager, defineTopology, type ConnectionManager, type Topology, type TopologyOptions } from '../src/index.js';
+import {
+  createConnectionManager,
+  defineTopology,
+  type ConnectionManager,
+  type Topology,
+  type TopologyOptions,
+} from '../src/index.js';
 
 const run = promisify(execFile);
 
-/** Polls `probe` until it returns a truthy value (returned) or the timeout elapses (throws). */
-export async function pollUntil<T>(probe: () => T | Promise<T>, { timeoutMs = 10_000, intervalMs = 20 } = {}): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`pollUntil timed out after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+import { pollUntil } from '@prospectflow/testing';
+
+export { pollUntil };
 
 /** A prefix no other test file uses, so files can share the run's vhost in parallel. */
 export function uniquePrefix(name: string): string {
@@ -51,11 +50,17 @@ export function testManager(topologies: Topology[], connectionName = uniquePrefi
 
 /** Closes, from the broker side, the connection whose client named itself `connectionName`. */
 export async function closeConnectionFromBroker(connectionName: string): Promise<void> {
-  const { stdout } = await run('rabbitmqctl', ['list_connections', '-q', 'pid', 'client_properties', '--formatter', 'json']);
-  const connections = JSON.parse(stdout) as { pid: string; client_properties: [string, string, unknown][] }[];
-  const match = connections.find((c) => c.client_properties.some(([key, , value]) => key === 'connection_name' && value === connectionName));
-  if (!match) throw new Error(`no broker connection named ${connectionName}`);
-  await run('rabbitmqctl', ['close_connection', match.pid, 'test: forced close']);
+  const { stdout } = await run('rabbitmqctl', [
+    'list_connections',
+    '-q',
+    '--no-table-headers',
+    'pid',
+    'client_properties',
+  ]);
+  const line = stdout.split('\n').find((row) => row.includes(`{"connection_name","${connectionName}"}`));
+  const pid = line?.split('\t')[0];
+  if (!pid) throw new Error(`no broker connection named ${connectionName}`);
+  await run('rabbitmqctl', ['close_connection', pid, 'test: forced close']);
 }
 
 /** Waits for the next message on `queue` (basic.get, auto-ack) through a short-lived channel of `manager`. */

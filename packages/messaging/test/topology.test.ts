@@ -4,8 +4,18 @@ import { defineTopology, findTopology, outreachTopology } from '../src/topology.
 describe('defineTopology', () => {
   it('names the outreach family', () => {
     expect(outreachTopology.exchange).toBe('prospectflow');
-    expect(outreachTopology.jobQueues).toEqual(['outreach.draft', 'outreach.send', 'outreach.followup', 'outreach.reply']);
-    expect(outreachTopology.retryQueues).toEqual(['outreach.retry.1', 'outreach.retry.2', 'outreach.retry.3', 'outreach.retry.4']);
+    expect(outreachTopology.jobQueues).toEqual([
+      'outreach.draft',
+      'outreach.send',
+      'outreach.followup',
+      'outreach.reply',
+    ]);
+    expect(outreachTopology.retryQueues).toEqual([
+      'outreach.retry.1',
+      'outreach.retry.2',
+      'outreach.retry.3',
+      'outreach.retry.4',
+    ]);
     expect(outreachTopology.deadQueue).toBe('outreach.dead');
     expect(outreachTopology.maxDeliveries).toBe(5);
   });
@@ -35,7 +45,12 @@ describe('defineTopology', () => {
   });
 
   it('gives retry queues growing TTLs that dead-letter through the default exchange', () => {
-    const topology = defineTopology({ prefix: 'mail', queues: ['send'], maxDeliveries: 4, backoff: { initialDelayMs: 100, factor: 3 } });
+    const topology = defineTopology({
+      prefix: 'mail',
+      queues: ['send'],
+      maxDeliveries: 4,
+      backoff: { initialDelayMs: 100, factor: 3 },
+    });
     const retry = topology.queues.filter((q) => q.name.startsWith('mail.retry.'));
     expect(retry.map((q) => q.arguments['x-message-ttl'])).toEqual([100, 300, 900]);
     expect(retry.every((q) => q.arguments['x-dead-letter-exchange'] === '')).toBe(true);

@@ -1,0 +1,35 @@
+import { Counter, Histogram, createMetrics } from '@prospectflow/observability';
+
+/** The shared service metrics plus the worker's job and outbox counters. */
+export function createWorkerMetrics() {
+  const base = createMetrics('worker');
+  const registers = [base.registry];
+  return {
+    ...base,
+    jobsProcessed: new Counter({
+      name: 'worker_jobs_total',
+      help: 'Jobs handled by queue and outcome (ack, retry, dead, requeue)',
+      labelNames: ['queue', 'outcome'] as const,
+      registers,
+    }),
+    jobDuration: new Histogram({
+      name: 'worker_job_duration_seconds',
+      help: 'Job handling duration by queue',
+      labelNames: ['queue'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    outboxPublished: new Counter({
+      name: 'outbox_published_total',
+      help: 'Outbox rows published with confirms',
+      registers,
+    }),
+    outboxFailed: new Counter({
+      name: 'outbox_publish_failures_total',
+      help: 'Outbox publishes that failed and were postponed',
+      registers,
+    }),
+  };
+}
+
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

@@ -1,0 +1,1 @@
+export { pollUntil } from './poll-until.js';
