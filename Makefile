@@ -14,10 +14,10 @@ install: ## Install pnpm (if absent) and every dependency
 	pnpm install --frozen-lockfile --prefer-offline
 
 check-services: install ## Say which of Postgres, RabbitMQ, Redis is unreachable and how to start it
-	pnpm --silent check:services
+	node --import tsx scripts/check-services.ts
 
 dev: install ## Install, migrate, seed, start api (3000) + web (4000) + worker (3100)
-	pnpm --silent dev
+	node --import tsx scripts/dev.ts
 
 browser: ## Install Debian Chromium for browser tests when missing
 	@test -x /usr/bin/chromium || { \

@@ -4,6 +4,8 @@ import { checkServices } from './check-services.js';
 
 // `make dev`: checks services, migrates, seeds, then runs api + web + worker with prefixed logs.
 await checkServices();
+// Readable logs by default in development; LOG_PRETTY=false in the environment keeps JSON lines.
+process.env.LOG_PRETTY ??= 'true';
 const env = loadEnv(BaseEnv.extend(ServicesEnv.shape));
 const apiPort = process.env.API_PORT ?? '3000';
 const webPort = process.env.WEB_PORT ?? '4000';
@@ -32,14 +34,16 @@ console.log(`
 
 const { result, commands } = concurrently(
   [
-    { command: 'pnpm --filter @prospectflow/api run dev', name: 'api', prefixColor: 'cyan' },
-    { command: `pnpm --filter @prospectflow/web exec nuxt dev --port ${webPort}`, name: 'web', prefixColor: 'magenta' },
-    { command: 'pnpm --filter @prospectflow/worker run dev', name: 'worker', prefixColor: 'yellow' },
+    { command: 'tsx watch --clear-screen=false src/main.ts', cwd: 'apps/api', name: 'api', prefixColor: 'cyan' },
+    { command: `pnpm exec nuxt dev --port ${webPort}`, cwd: 'apps/web', name: 'web', prefixColor: 'magenta' },
+    { command: 'tsx watch --clear-screen=false src/main.ts', cwd: 'apps/worker', name: 'worker', prefixColor: 'yellow' },
   ],
   { killOthersOn: ['failure'], prefix: '[{name}]', restartTries: 0, killSignal: 'SIGTERM' },
 );
 
+let stopping = false;
 function stopAll(signal: NodeJS.Signals) {
+  stopping = true;
   for (const command of commands) command.kill(signal);
 }
 process.once('SIGTERM', () => stopAll('SIGTERM'));
@@ -47,5 +51,5 @@ process.once('SIGINT', () => stopAll('SIGINT'));
 
 result.then(
   () => process.exit(0),
-  () => process.exit(process.exitCode ?? 1),
+  () => process.exit(stopping ? 0 : 1),
 );
