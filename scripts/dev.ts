@@ -36,7 +36,12 @@ const { result, commands } = concurrently(
   [
     { command: 'tsx watch --clear-screen=false src/main.ts', cwd: 'apps/api', name: 'api', prefixColor: 'cyan' },
     { command: `pnpm exec nuxt dev --port ${webPort}`, cwd: 'apps/web', name: 'web', prefixColor: 'magenta' },
-    { command: 'tsx watch --clear-screen=false src/main.ts', cwd: 'apps/worker', name: 'worker', prefixColor: 'yellow' },
+    {
+      command: 'tsx watch --clear-screen=false src/main.ts',
+      cwd: 'apps/worker',
+      name: 'worker',
+      prefixColor: 'yellow',
+    },
   ],
   { killOthersOn: ['failure'], prefix: '[{name}]', restartTries: 0, killSignal: 'SIGTERM' },
 );
