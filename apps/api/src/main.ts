@@ -1,38 +1,17 @@
 import type { Server } from 'node:http';
-import { ConfigError } from '@prospectflow/config';
-import { createPool, pingDatabase, setQueryTimer } from '@prospectflow/db';
+import { loadConfigOrExit } from '@prospectflow/config';
+import { createAppPool, pingDatabase } from '@prospectflow/db';
 import { pingBroker } from '@prospectflow/messaging/ping';
 import { createLogger, createMetrics, setRootLogger } from '@prospectflow/observability';
 import { createRedis, pingRedis } from '@prospectflow/redis';
 import { createApp } from './app.js';
-import { loadApiConfig, type ApiConfig } from './config.js';
+import { loadApiConfig } from './config.js';
 
-function readConfig(): ApiConfig {
-  try {
-    return loadApiConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`api: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-const config = readConfig();
+const config = loadConfigOrExit('api', () => loadApiConfig());
 const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, name: 'api' });
 setRootLogger(logger);
 const metrics = createMetrics('api');
-setQueryTimer((query, outcome, seconds) => metrics.dbQueryDuration.observe({ query, outcome }, seconds));
-const pool = createPool(
-  {
-    connectionString: config.DATABASE_URL,
-    max: config.DATABASE_POOL_MAX,
-    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
-    applicationName: 'prospectflow-api',
-  },
-  (error) => logger.error({ err: error }, 'idle database client error'),
-);
+const pool = createAppPool('api', config, logger, metrics);
 const redis = createRedis(config.REDIS_URL);
 redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
 

@@ -1,34 +1,18 @@
-import { ConfigError } from '@prospectflow/config';
-import { createPool, pingDatabase, setQueryTimer } from '@prospectflow/db';
+import { loadConfigOrExit } from '@prospectflow/config';
+import { createAppPool, pingDatabase } from '@prospectflow/db';
 import { createConnectionManager, defineOutreachTopology } from '@prospectflow/messaging';
 import { createChildLogger, createLogger, setRootLogger } from '@prospectflow/observability';
 import { createRedis, pingRedis } from '@prospectflow/redis';
-import { loadWorkerConfig, type WorkerConfig } from './config.js';
+import { loadWorkerConfig } from './config.js';
 import { createWorkerHttp } from './http-server.js';
 import { createWorkerMetrics } from './metrics.js';
 import { startOutboxRelay } from './outbox/relay.js';
 
-function readConfig(): WorkerConfig {
-  try {
-    return loadWorkerConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`worker: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
-
-const config = readConfig();
+const config = loadConfigOrExit('worker', () => loadWorkerConfig());
 const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, name: 'worker' });
 setRootLogger(logger);
 const metrics = createWorkerMetrics();
-setQueryTimer((query, outcome, seconds) => metrics.dbQueryDuration.observe({ query, outcome }, seconds));
-const pool = createPool(
-  { connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_MAX, applicationName: 'prospectflow-worker' },
-  (error) => logger.error({ err: error }, 'idle database client error'),
-);
+const pool = createAppPool('worker', config, logger, metrics);
 const redis = createRedis(config.REDIS_URL);
 redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
 const broker = createConnectionManager({

@@ -1,2 +1,2 @@
-export { loadEnv, ConfigError, formatIssues } from './load-env.js';
+export { loadEnv, loadConfigOrExit, ConfigError, formatIssues } from './load-env.js';
 export { BaseEnv, ServicesEnv } from './common.js';

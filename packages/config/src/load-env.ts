@@ -54,3 +54,14 @@ function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') out[key] = value;
   return out;
 }
+
+/** Loads an app's configuration or exits the process with every problem listed (start-up only). */
+export function loadConfigOrExit<T>(app: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${app}: ${error.message}`);
+    process.exit(1);
+  }
+}

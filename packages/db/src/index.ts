@@ -1,4 +1,5 @@
 export { createPool, type Pool, type PoolConfig } from './pool.js';
+export { createAppPool, type DatabaseSettings } from './app-pool.js';
 export { query, setQueryTimer, type Queryable, type QueryTimer } from './query.js';
 export { withTransaction } from './transaction.js';
 export { migrate, MIGRATIONS_DIR, type MigrationResult } from './migrate.js';

@@ -1,18 +1,8 @@
-import { ConfigError } from '@prospectflow/config';
-
-function loadConfigOrExit(): WebConfig {
-  try {
-    return loadWebConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`[web] ${error.message}`);
-    process.exit(1);
-  }
-}
+import { loadConfigOrExit } from '@prospectflow/config';
 
 /** Builds config, logger, metrics, pg pool and Redis once per server process. */
 export default defineNitroPlugin((nitroApp) => {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit('web', () => loadWebConfig());
   applyListenPort(config);
   const services = createWebServices(config);
   nitroApp.hooks.hook('request', (event) => {

@@ -1,5 +1,5 @@
 import type { H3Event } from 'h3';
-import { createPool, setQueryTimer, type Pool } from '@prospectflow/db';
+import { createAppPool, setQueryTimer, type Pool } from '@prospectflow/db';
 import { createLogger, createMetrics, setRootLogger, type Logger, type Metrics } from '@prospectflow/observability';
 import { createRedis, type Redis } from '@prospectflow/redis';
 import type { WebConfig } from './config.js';
@@ -28,16 +28,7 @@ export function createWebServices(config: WebConfig): WebServices {
   setRootLogger(logger);
   if (config.LOG_PRETTY && !pretty) logger.warn('LOG_PRETTY ignored: the production build logs JSON lines');
   const metrics = createMetrics('web');
-  setQueryTimer((query, outcome, seconds) => metrics.dbQueryDuration.observe({ query, outcome }, seconds));
-  const pool = createPool(
-    {
-      connectionString: config.DATABASE_URL,
-      max: config.DATABASE_POOL_MAX,
-      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
-      applicationName: 'prospectflow-web',
-    },
-    (err) => logger.error({ err }, 'idle postgres client failed'),
-  );
+  const pool = createAppPool('web', config, logger, metrics);
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', (err: Error) => logger.warn({ err }, 'redis connection error'));
   return { config, logger, metrics, pool, redis };
