@@ -43,7 +43,7 @@ const targets = [
 ];
 const rows = [];
 for (const target of targets) {
-  const result = await autocannon({ url: target.url, connections: 20, duration: 5 });
+  const result = await autocannon({ url: target.url, connections: 20, duration: 5, workers: 1 });
   rows.push({
     route: target.label,
     'req/s': Math.round(result.requests.average),
@@ -52,7 +52,7 @@ for (const target of targets) {
     errors: result.errors + result.non2xx,
   });
 }
-printTable('api foundation routes (20 connections, 5 s each)', rows);
+printTable('api foundation routes (20 connections, 5 s each, load from a worker thread)', rows);
 server.close();
 bareServer.close();
 await Promise.all([pool.end(), redis.quit()]);
