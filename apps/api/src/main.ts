@@ -1,10 +1,9 @@
 import type { Server } from 'node:http';
 import { loadConfigOrExit } from '@prospectflow/config';
-import { createAppPool, pingDatabase } from '@prospectflow/db';
-import { pingBroker } from '@prospectflow/messaging/ping';
+import { createAppPool } from '@prospectflow/db';
 import { createLogger, createMetrics, setRootLogger } from '@prospectflow/observability';
-import { createRedis, pingRedis } from '@prospectflow/redis';
-import { createApp } from './app.js';
+import { createRedis } from '@prospectflow/redis';
+import { buildApi } from './compose.js';
 import { loadApiConfig } from './config.js';
 
 const config = loadConfigOrExit('api', () => loadApiConfig());
@@ -15,20 +14,12 @@ const pool = createAppPool('api', config, logger, metrics);
 const redis = createRedis(config.REDIS_URL);
 redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
 
-const app = createApp({
-  logger,
-  metrics,
-  bodyLimit: config.API_BODY_LIMIT,
-  trustProxy: config.API_TRUST_PROXY,
-  readinessChecks: [
-    { name: 'postgres', check: () => pingDatabase(pool) },
-    { name: 'rabbitmq', check: () => pingBroker(config.RABBITMQ_URL) },
-    { name: 'redis', check: () => pingRedis(redis) },
-  ],
-});
-
+const app = await buildApi({ config, pool, redis, logger, metrics });
 const server: Server = app.listen(config.API_PORT, config.API_HOST, () => {
-  logger.info({ port: config.API_PORT }, `api listening on http://localhost:${config.API_PORT}`);
+  logger.info(
+    { port: config.API_PORT, authMode: config.AUTH_MODE },
+    `api listening on http://localhost:${config.API_PORT}`,
+  );
 });
 
 async function shutdown(signal: string) {

@@ -16,3 +16,4 @@ export {
   type OutboxMessage,
   type OutboxRow,
 } from './outbox/repository.js';
+export * from './iam/index.js';

@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -23,7 +23,9 @@ export const REDACT_PATHS = [
 ];
 
 /** Builds the process logger; apps call this once in main.ts. */
-export function createLogger(options: { level?: string; pretty?: boolean; name?: string } = {}): Logger {
+export function createLogger(
+  options: { level?: string; pretty?: boolean; name?: string; destination?: DestinationStream } = {},
+): Logger {
   const config: LoggerOptions = {
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
@@ -36,7 +38,7 @@ export function createLogger(options: { level?: string; pretty?: boolean; name?:
       transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname' } },
     });
   }
-  return pino(config);
+  return options.destination ? pino(config, options.destination) : pino(config);
 }
 
 export let rootLogger: Logger = createLogger();

@@ -1,0 +1,71 @@
+import type { Pool } from '@prospectflow/db';
+import { pingDatabase } from '@prospectflow/db';
+import { pingBroker } from '@prospectflow/messaging/ping';
+import type { Logger, Metrics } from '@prospectflow/observability';
+import { pingRedis, type Redis } from '@prospectflow/redis';
+import { createApp } from './app.js';
+import type { ApiConfig } from './config.js';
+import { rateLimit } from './http/rate-limit.js';
+import { identify } from './modules/iam/authenticate.js';
+import { createDevIssuer } from './modules/iam/dev-issuer.js';
+import { devAuthRoutes } from './modules/iam/dev-routes.js';
+import { iamRoutes } from './modules/iam/routes.js';
+import { cognitoVerifier, devVerifier, type TokenVerifier } from './modules/iam/token-verifier.js';
+
+export interface ApiServices {
+  config: ApiConfig;
+  pool: Pool;
+  redis: Redis;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** Wires the whole API from its configuration and open connections (main.ts and tests). */
+export async function buildApi(services: ApiServices) {
+  const { config, pool, redis, logger, metrics } = services;
+  const routers = [];
+  let verifier: TokenVerifier;
+  if (config.AUTH_MODE === 'dev') {
+    const issuer = await createDevIssuer({
+      issuer: config.DEV_AUTH_ISSUER,
+      audience: config.DEV_AUTH_AUDIENCE,
+      keyFile: config.DEV_AUTH_KEY_FILE,
+    });
+    verifier = devVerifier(issuer);
+    routers.push(devAuthRoutes(issuer, config.DEV_AUTH_TOKEN_TTL_SECONDS));
+  } else {
+    verifier = cognitoVerifier({ userPoolId: config.COGNITO_USER_POOL_ID!, clientId: config.COGNITO_CLIENT_ID! });
+  }
+  routers.push(iamRoutes(pool));
+  return createApp({
+    logger,
+    metrics,
+    bodyLimit: config.API_BODY_LIMIT,
+    ingestBodyLimit: config.API_INGEST_BODY_LIMIT,
+    trustProxy: config.API_TRUST_PROXY,
+    corsOrigins: config.API_CORS_ORIGINS,
+    middleware: [
+      identify({ pool, verifier, logger }),
+      rateLimit({
+        redis,
+        logger,
+        metrics,
+        rules: {
+          probes: config.RATE_LIMIT_PROBES,
+          ingest: config.RATE_LIMIT_INGEST,
+          read: config.RATE_LIMIT_READ,
+          create: config.RATE_LIMIT_CREATE,
+          update: config.RATE_LIMIT_UPDATE,
+          delete: config.RATE_LIMIT_DELETE,
+          default: config.RATE_LIMIT_DEFAULT,
+        },
+      }),
+    ],
+    routers,
+    readinessChecks: [
+      { name: 'postgres', check: () => pingDatabase(pool) },
+      { name: 'rabbitmq', check: () => pingBroker(config.RABBITMQ_URL) },
+      { name: 'redis', check: () => pingRedis(redis) },
+    ],
+  });
+}
