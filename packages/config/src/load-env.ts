@@ -41,7 +41,7 @@ export function loadEnv<S extends z.ZodType>(
   const fromFile: Record<string, string> = {};
   if (options.dotenv !== false) {
     const file = findDotEnv(options.cwd ?? process.cwd());
-    if (file) Object.assign(fromFile, parse(readFileSync(file)));
+    if (file) Object.assign(fromFile, stripEmpty(parse(readFileSync(file))));
   }
   const merged = { ...fromFile, ...stripEmpty(env) };
   const result = schema.safeParse(merged);
@@ -49,7 +49,7 @@ export function loadEnv<S extends z.ZodType>(
   return result.data;
 }
 
-function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') out[key] = value;
   return out;
