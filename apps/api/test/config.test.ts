@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@prospectflow/config';
+import { type ConfigError } from '@prospectflow/config';
 import { loadApiConfig } from '../src/config.js';
 
 const load = (env: Record<string, string>) => loadApiConfig(env, { dotenv: false });

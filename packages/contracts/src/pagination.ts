@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { ValidationError } from './errors.js';
 
 /** Opaque keyset cursor: base64url JSON of the last row's sort key. */

@@ -21,14 +21,13 @@ export interface ApiHarness {
   logs: Record<string, unknown>[];
   /** A dev-issuer token for this email (the same sub every time). */
   tokenFor(email: string): Promise<string>;
-  /** fetch against the API with JSON in and out. */
-  request(
-    method: string,
-    path: string,
-    options?: RequestOptions,
-  ): Promise<{ status: number; body: any; headers: Headers }>;
+  /** fetch against the API with JSON in and out (bodies are asserted field by field, hence any). */
+  request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
   close(): Promise<void>;
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+export type ApiResponse = { status: number; body: any; headers: Headers };
 
 export interface RequestOptions {
   token?: string;
