@@ -53,6 +53,8 @@ for (const target of targets) {
   });
 }
 printTable('api foundation routes (20 connections, 5 s each, load from a worker thread)', rows);
-server.close();
+server.closeAllConnections();
+bareServer.closeAllConnections();
+await new Promise((resolve) => server.close(resolve));
 bareServer.close();
 await Promise.all([pool.end(), redis.quit()]);
