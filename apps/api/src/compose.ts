@@ -9,6 +9,7 @@ import { rateLimit } from './http/rate-limit.js';
 import { identify } from './modules/iam/authenticate.js';
 import { createDevIssuer } from './modules/iam/dev-issuer.js';
 import { devAuthRoutes } from './modules/iam/dev-routes.js';
+import { ingestRoutes } from './modules/crm/ingest-routes.js';
 import { iamRoutes } from './modules/iam/routes.js';
 import { cognitoVerifier, devVerifier, type TokenVerifier } from './modules/iam/token-verifier.js';
 
@@ -37,6 +38,7 @@ export async function buildApi(services: ApiServices) {
     verifier = cognitoVerifier({ userPoolId: config.COGNITO_USER_POOL_ID!, clientId: config.COGNITO_CLIENT_ID! });
   }
   routers.push(iamRoutes(pool));
+  routers.push(ingestRoutes({ pool, redis, logger }));
   return createApp({
     logger,
     metrics,

@@ -3,3 +3,5 @@ export * from './health.js';
 export * from './iam.js';
 export * from './iam-permissions.js';
 export * from './pagination.js';
+export * from './crm-ingest.js';
+export * from './crm-prospects.js';

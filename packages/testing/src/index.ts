@@ -1,1 +1,2 @@
 export { pollUntil } from './poll-until.js';
+export { pharowItems } from './pharow-fixtures.js';
