@@ -6,6 +6,8 @@ import { pingRedis, type Redis } from '@prospectflow/redis';
 import { createApp } from './app.js';
 import type { ApiConfig } from './config.js';
 import { rateLimit } from './http/rate-limit.js';
+import { companiesRoutes } from './modules/crm/companies-routes.js';
+import { prospectsRoutes } from './modules/crm/prospects-routes.js';
 import { identify } from './modules/iam/authenticate.js';
 import { createDevIssuer } from './modules/iam/dev-issuer.js';
 import { devAuthRoutes } from './modules/iam/dev-routes.js';
@@ -37,7 +39,7 @@ export async function buildApi(services: ApiServices) {
   } else {
     verifier = cognitoVerifier({ userPoolId: config.COGNITO_USER_POOL_ID!, clientId: config.COGNITO_CLIENT_ID! });
   }
-  routers.push(iamRoutes(pool));
+  routers.push(iamRoutes(pool), prospectsRoutes(pool, logger), companiesRoutes(pool));
   routers.push(ingestRoutes({ pool, redis, logger }));
   return createApp({
     logger,

@@ -39,7 +39,7 @@ describe('API keys for machine clients', () => {
 
   it('authenticates the key’s organisation with its scopes only, and records last use', async () => {
     const { key, apiKey } = await createKey(a, ['prospects:read']);
-    // No prospects route exists yet: members (admin) and /me (operators) must both be refused.
+    expect((await api.request('GET', '/api/v1/prospects', { token: key })).status).toBe(200);
     const members = await api.request('GET', '/api/v1/members', { token: key });
     expect(members.status).toBe(403);
     expect(members.body.error.code).toBe('forbidden');
@@ -67,6 +67,28 @@ describe('API keys for machine clients', () => {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('invalid_api_key');
     }
+  });
+
+  it('pages through keys created within the same millisecond without skipping any', async () => {
+    const tenant = await createTenant(api, 'keys-paging');
+    await api.db.pool.query(
+      `INSERT INTO iam_api_keys (organisation_id, name, key_prefix, key_hash, scopes, created_at)
+       SELECT $1, 'k' || n, 'pf_x', lpad(to_hex(n), 64, '0'), '{ingest:write}', '2026-01-01T00:00:00.123Z'::timestamptz + n * interval '1 microsecond'
+       FROM generate_series(1, 7) n`,
+      [tenant.organisationId],
+    );
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await api.request(
+        'GET',
+        `/api/v1/api-keys?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: tenant.adminToken },
+      );
+      seen.push(...page.body.items.map((k) => k.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(7);
   });
 
   it('validates key creation input', async () => {

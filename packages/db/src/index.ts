@@ -20,5 +20,12 @@ export * from './iam/index.js';
 export * from './crm/index.js';
 export { listProspects, countProspects, getProspect, listCompanyPositions, updatePosition } from './crm/prospects.js';
 export type { ProspectFilters, PositionChanges } from './crm/prospects.js';
-export { listCompanies, countCompanies, getCompany, type CompanyFilters, type Keyed, type Keyset } from './crm/companies.js';
+export {
+  listCompanies,
+  countCompanies,
+  getCompany,
+  type CompanyFilters,
+  type Keyed,
+  type Keyset,
+} from './crm/companies.js';
 export { updatePerson, erasePerson, type PersonChanges, type ErasureResult } from './crm/people.js';

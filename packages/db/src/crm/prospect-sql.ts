@@ -19,7 +19,8 @@ export const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'Y
  * precision (rows a few µs apart would be skipped) and a digits-only key cannot make a cast fail.
  */
 export const epochMicros = (column: string) => `(extract(epoch FROM ${column}) * 1000000)::bigint::text`;
-export const fromEpochMicros = (param: string) => `('epoch'::timestamptz + ${param}::bigint * interval '1 microsecond')`;
+export const fromEpochMicros = (param: string) =>
+  `('epoch'::timestamptz + ${param}::bigint * interval '1 microsecond')`;
 
 /** Collation for names shown in order: case- and accent-aware ("Évrard" next to "Eve", not after "Zola"). */
 export const NAME_COLLATION = '"und-x-icu"';
@@ -80,10 +81,19 @@ export const enrolledSql = (pos: string) => `EXISTS (SELECT 1 FROM outreach_camp
 export const suppressedSql = (pos: string) => `EXISTS (SELECT 1 FROM outreach_suppressions s
   WHERE s.organisation_id = ${pos}.organisation_id AND s.email = ${pos}.email)`;
 
+/**
+ * Position fields of a result row. `enrolled` and `suppressed` are scalar sub-selects rather than
+ * EXISTS: the planner may answer an EXISTS in a select list by hashing the whole enrollment or
+ * suppression table of every organisation, where a page needs one index probe per row.
+ */
 export const positionColumns = (pos: string) => `${pos}.id, ${pos}.email::text AS email,
   ${pos}.job_title AS "jobTitle", ${pos}.email_status AS "emailStatus", ${pos}.email_reliability AS "emailReliability",
   ${pos}.pharow_list_name AS "listName", ${iso(`${pos}.created_at`)} AS "createdAt",
-  ${iso(`${pos}.updated_at`)} AS "updatedAt", ${enrolledSql(pos)} AS enrolled, ${suppressedSql(pos)} AS suppressed`;
+  ${iso(`${pos}.updated_at`)} AS "updatedAt",
+  coalesce((SELECT true FROM outreach_campaign_enrollments e
+    WHERE e.organisation_id = ${pos}.organisation_id AND e.position_id = ${pos}.id LIMIT 1), false) AS enrolled,
+  coalesce((SELECT true FROM outreach_suppressions s
+    WHERE s.organisation_id = ${pos}.organisation_id AND s.email = ${pos}.email), false) AS suppressed`;
 
 /** `columns` of the row in scope as one JSON object (a correlated sub-select: aliases become keys). */
 export const jsonOf = (columns: string) => `(SELECT to_json(j) FROM (SELECT ${columns}) j)`;

@@ -30,8 +30,8 @@ export interface ProspectFilters extends CompanyFilters {
 
 /**
  * Positions of $1 matching one search word in the email, the person's first or last name or the
- * company name. One branch per trigram index, so each is an index scan (an OR across the joined
- * tables could not use them).
+ * company name. One branch per table, so each can use its trigram index (an OR across the joined
+ * tables could use none); the planner still prefers the organisation's rows when they are few.
  */
 const searchHits = (pattern: string) => `SELECT x.id FROM crm_positions x
     WHERE x.organisation_id = $1 AND x.email::text ILIKE ${pattern}
@@ -69,9 +69,17 @@ function prospectConditions(params: SqlParams, organisationId: string, filters: 
 /** Sort expression, the text of its value kept in the cursor, and that text turned back into a value. */
 const PROSPECT_SORTS = {
   createdAt: { expr: 'pos.created_at', key: epochMicros('pos.created_at'), param: fromEpochMicros },
-  lastName: { expr: `coalesce(p.last_name, '') COLLATE ${NAME_COLLATION}`, key: `coalesce(p.last_name, '')`, param: asName },
+  lastName: {
+    expr: `coalesce(p.last_name, '') COLLATE ${NAME_COLLATION}`,
+    key: `coalesce(p.last_name, '')`,
+    param: asName,
+  },
   companyName: { expr: `c.name COLLATE ${NAME_COLLATION}`, key: 'c.name', param: asName },
-  email: { expr: `coalesce(pos.email::text, '')`, key: `coalesce(pos.email::text, '')`, param: (v: string) => `${v}::text` },
+  email: {
+    expr: `coalesce(pos.email::text, '')`,
+    key: `coalesce(pos.email::text, '')`,
+    param: (v: string) => `${v}::text`,
+  },
 };
 
 const PROSPECT_FROM = `crm_positions pos
@@ -91,6 +99,8 @@ export async function listProspects(
   const sort = PROSPECT_SORTS[page.sort.replace('-', '') as keyof typeof PROSPECT_SORTS];
   if (page.after) {
     const key = sort.param(params.add(page.after.key));
+    // The plain bound repeats the row comparison's first column so that an index on it can seek.
+    where.push(`${sort.expr} ${desc ? '<=' : '>='} ${key}`);
     where.push(`(${sort.expr}, pos.id) ${desc ? '<' : '>'} (${key}, ${params.add(page.after.id)}::uuid)`);
   }
   const direction = desc ? 'DESC' : 'ASC';

@@ -2,7 +2,9 @@ import type { ApiKey, ApiKeyScope } from '@prospectflow/contracts';
 import { NotFoundError } from '@prospectflow/contracts';
 import { query, type Queryable } from '../query.js';
 
-const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+// Microseconds, not milliseconds: createdAt doubles as the keyset cursor, and rounding it would
+// skip keys created within the same millisecond.
+const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const API_KEY_COLUMNS = `id, name, key_prefix AS "keyPrefix", scopes, ${ISO('created_at')} AS "createdAt",
   ${ISO('last_used_at')} AS "lastUsedAt", ${ISO('revoked_at')} AS "revokedAt", ${ISO('expires_at')} AS "expiresAt"`;
 

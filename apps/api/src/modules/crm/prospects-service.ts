@@ -38,11 +38,20 @@ function countedPage<T extends { id: string }>(
 ): { items: T[]; nextCursor: string | null; total: number; totalCapped: boolean } {
   const page = toPage(rows, limit, (row) => ({ s: sort, k: row.sortKey, id: row.id }));
   const items = page.items.map(({ sortKey: _sortKey, ...item }) => item as unknown as T);
-  return { items, nextCursor: page.nextCursor, total: Math.min(total, LIST_TOTAL_CAP), totalCapped: total > LIST_TOTAL_CAP };
+  return {
+    items,
+    nextCursor: page.nextCursor,
+    total: Math.min(total, LIST_TOTAL_CAP),
+    totalCapped: total > LIST_TOTAL_CAP,
+  };
 }
 
 /** A page of prospects and the size of the whole filtered list (two queries, run side by side). */
-export async function listProspects(pool: db.Pool, organisationId: string, input: ProspectListQuery): Promise<ProspectPage> {
+export async function listProspects(
+  pool: db.Pool,
+  organisationId: string,
+  input: ProspectListQuery,
+): Promise<ProspectPage> {
   const { limit, cursor, sort, ...filters } = input;
   const after = keysetOf(cursor, sort);
   const [rows, total] = await Promise.all([
@@ -81,7 +90,11 @@ export async function erasePerson(pool: db.Pool, organisationId: string, id: str
   return erased;
 }
 
-export async function listCompanies(pool: db.Pool, organisationId: string, input: CompanyListQuery): Promise<CompanyPage> {
+export async function listCompanies(
+  pool: db.Pool,
+  organisationId: string,
+  input: CompanyListQuery,
+): Promise<CompanyPage> {
   const { limit, cursor, sort, ...filters } = input;
   const after = keysetOf(cursor, sort);
   const [rows, total] = await Promise.all([
