@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, saveScreenshot } from './browser.js';
+import { signIn } from './sign-in.js';
 
 describe('operator dashboard', () => {
   const baseUrl = inject('webBaseUrl');
@@ -16,14 +17,22 @@ describe('operator dashboard', () => {
     await browser?.close();
   });
 
-  it('renders the home page with its title, navigation and welcome card', async () => {
-    const response = await page.goto(`${baseUrl}/`);
+  it('shows the login page with the demo address pre-filled', async () => {
+    const response = await page.goto(`${baseUrl}/login`);
     expect(response?.status()).toBe(200);
+    expect(await page.title()).toBe('Sign in · ProspectFlow');
+    expect(await page.getByTestId('login-email').inputValue()).toBe('demo@prospectflow.local');
+    await saveScreenshot(page, 'dashboard-login');
+  });
+
+  it('renders the home page with its title, navigation and welcome card once signed in', async () => {
+    await signIn(page, baseUrl);
+    expect(new URL(page.url()).pathname).toBe('/');
     expect(await page.title()).toContain('ProspectFlow');
     const nav = page.getByRole('navigation', { name: 'Main' });
     expect(await nav.isVisible()).toBe(true);
     for (const label of ['Prospects', 'Campaigns', 'Inbox', 'Lead magnet', 'Settings']) {
-      expect(await nav.getByRole('link', { name: label }).isVisible()).toBe(true);
+      expect(await nav.getByRole('link', { name: label, exact: true }).isVisible()).toBe(true);
     }
     expect(await page.getByRole('heading', { name: 'Welcome to ProspectFlow' }).isVisible()).toBe(true);
     await saveScreenshot(page, 'dashboard-home');

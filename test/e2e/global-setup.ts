@@ -1,39 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { seedDemoData, withTransaction } from '@prospectflow/db';
 import { createTestDatabase } from '@prospectflow/db/testing';
-import { ROOT_DIR, buildWebAppIfStale, startWebApp } from './web-app.js';
+import { ROOT_DIR, buildWebAppIfStale, freePort, startApiApp, startWebApp, type RunningService } from './web-app.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     webBaseUrl: string;
+    /** Environment of the main web server (without its port), to start variants of it. */
     webEnv: Record<string, string>;
+    apiBaseUrl: string;
   }
 }
 
+// Browser tests click faster than any operator: the API's limits must never be what they test.
+const GENEROUS_RATE_LIMITS = Object.fromEntries(
+  ['DEFAULT', 'PROBES', 'DELETE', 'CREATE', 'UPDATE', 'READ', 'INGEST'].map((rule) => [
+    `RATE_LIMIT_${rule}`,
+    '100000/60',
+  ]),
+);
+
 /**
- * E2E runs: builds the Nuxt app when its sources changed, starts the production server on a
- * free port against a database cloned from the migrated template, and stops both afterwards.
+ * E2E runs: builds the Nuxt app when its sources changed, clones and seeds a database (demo
+ * admin demo@prospectflow.local in "Demo Prospection"), starts the API (dev sign-in) and the
+ * production web server pointing at it, and stops everything afterwards.
  */
 export default async function setup(project: TestProject) {
   const { templateDatabase, rabbitmqUrl } = project.getProvidedContext();
   await buildWebAppIfStale();
   const database = await createTestDatabase(templateDatabase);
-  const webEnv = {
-    DATABASE_URL: database.url,
-    RABBITMQ_URL: rabbitmqUrl,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    LOG_LEVEL: 'info',
+  const keyDir = await mkdtemp(join(tmpdir(), 'pf-e2e-'));
+  const running: RunningService[] = [];
+  const teardown = async () => {
+    for (const service of running.reverse()) await service.stop();
+    await database.drop();
+    await rm(keyDir, { recursive: true, force: true });
   };
   try {
-    const web = await startWebApp(webEnv, join(ROOT_DIR, 'test-results/web-server.log'));
+    await withTransaction(database.pool, (client) => seedDemoData(client));
+    const services = {
+      DATABASE_URL: database.url,
+      RABBITMQ_URL: rabbitmqUrl,
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      LOG_LEVEL: 'info',
+    };
+    const webPort = await freePort();
+    const api = await startApiApp(
+      {
+        ...services,
+        ...GENEROUS_RATE_LIMITS,
+        AUTH_MODE: 'dev',
+        DEV_AUTH_KEY_FILE: join(keyDir, 'dev-issuer.json'),
+        API_CORS_ORIGINS: `http://127.0.0.1:${webPort}`,
+      },
+      join(ROOT_DIR, 'test-results/api-server.log'),
+    );
+    running.push(api);
+    // NODE_ENV=test: the web server refuses dev sign-in in production.
+    const webEnv = { ...services, NODE_ENV: 'test', AUTH_MODE: 'dev', API_BASE_URL: api.baseUrl };
+    const web = await startWebApp(webEnv, join(ROOT_DIR, 'test-results/web-server.log'), { port: webPort });
+    running.push(web);
     project.provide('webBaseUrl', web.baseUrl);
     project.provide('webEnv', webEnv);
-    return async () => {
-      await web.stop();
-      await database.drop();
-    };
+    project.provide('apiBaseUrl', api.baseUrl);
+    return teardown;
   } catch (error) {
-    await database.drop();
+    await teardown();
     throw error;
   }
 }

@@ -14,6 +14,7 @@ const SERVER_ENTRY = join(WEB_DIR, '.output/server/index.mjs');
 const BUILD_INPUTS = [
   'apps/web/app',
   'apps/web/server',
+  'apps/web/shared',
   'apps/web/public',
   'apps/web/nuxt.config.ts',
   'apps/web/package.json',
@@ -52,7 +53,7 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export interface WebApp {
+export interface RunningService {
   baseUrl: string;
   stop: () => Promise<void>;
 }
@@ -68,34 +69,31 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
-/** Starts the built server (`node .output/server/index.mjs`) and waits for `/health`. */
-export async function startWebApp(env: Record<string, string>, logFile: string): Promise<WebApp> {
-  const port = await freePort();
-  mkdirSync(dirname(logFile), { recursive: true });
-  const log = createWriteStream(logFile);
-  const { NITRO_PORT: _n, PORT: _p, ...inherited } = process.env;
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
-    cwd: WEB_DIR,
-    env: {
-      ...inherited,
-      NODE_ENV: 'production',
-      NITRO_HOST: '127.0.0.1',
-      NITRO_PORT: String(port),
-      NITRO_SHUTDOWN_TIMEOUT: '5000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+interface ServiceSpec {
+  name: string;
+  args: string[];
+  cwd: string;
+  port: number;
+  env: Record<string, string | undefined>;
+  logFile: string;
+}
+
+/** Spawns a Node service, logs its output to `logFile` and waits until `/health` answers 200. */
+async function startService(spec: ServiceSpec): Promise<RunningService> {
+  mkdirSync(dirname(spec.logFile), { recursive: true });
+  const log = createWriteStream(spec.logFile);
+  const child = spawn(process.execPath, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://127.0.0.1:${spec.port}`;
   const stop = async () => {
     child.kill('SIGTERM');
     if (!(await waitForExit(child, 10_000))) child.kill('SIGKILL');
     log.end();
   };
   const healthy = async () => {
-    if (child.exitCode !== null) throw new Error(`web server exited with code ${child.exitCode}; see ${logFile}`);
+    if (child.exitCode !== null)
+      throw new Error(`${spec.name} exited with code ${child.exitCode}; see ${spec.logFile}`);
     const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(1000) }).catch(() => undefined);
     return response?.ok ?? false;
   };
@@ -106,4 +104,51 @@ export async function startWebApp(env: Record<string, string>, logFile: string):
     throw error;
   }
   return { baseUrl, stop };
+}
+
+function inheritedEnv(): Record<string, string | undefined> {
+  // The runner's own ports and database must not leak into the services it starts.
+  const { NITRO_PORT: _n, PORT: _p, API_PORT: _a, DATABASE_URL: _d, ...inherited } = process.env;
+  return inherited;
+}
+
+/**
+ * Starts the built server (`node .output/server/index.mjs`) and waits for `/health`.
+ * `PUBLIC_BASE_URL` defaults to the server's own address, so same-origin checks pass.
+ */
+export async function startWebApp(
+  env: Record<string, string>,
+  logFile: string,
+  options: { port?: number } = {},
+): Promise<RunningService> {
+  const port = options.port ?? (await freePort());
+  return startService({
+    name: 'web server',
+    args: [SERVER_ENTRY],
+    cwd: WEB_DIR,
+    port,
+    logFile,
+    env: {
+      ...inheritedEnv(),
+      NODE_ENV: 'production',
+      NITRO_HOST: '127.0.0.1',
+      NITRO_PORT: String(port),
+      NITRO_SHUTDOWN_TIMEOUT: '5000',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      ...env,
+    },
+  });
+}
+
+/** Starts the Express API from its sources (`node --import tsx apps/api/src/main.ts`) on a free port. */
+export async function startApiApp(env: Record<string, string>, logFile: string): Promise<RunningService> {
+  const port = await freePort();
+  return startService({
+    name: 'api',
+    args: ['--import', 'tsx', 'apps/api/src/main.ts'],
+    cwd: ROOT_DIR,
+    port,
+    logFile,
+    env: { ...inheritedEnv(), NODE_ENV: 'test', API_HOST: '127.0.0.1', API_PORT: String(port), ...env },
+  });
 }

@@ -6,7 +6,7 @@ export type Role = z.infer<typeof Role>;
 export const ApiKeyScope = z.enum(['ingest:write', 'prospects:read']);
 export type ApiKeyScope = z.infer<typeof ApiKeyScope>;
 
-/** Every permission the API checks; roles and API key scopes map onto these (doc/PERMISSIONS.md). */
+/** Every permission the API checks; roles and API key scopes map onto these (doc/SECURITY.md). */
 export const Permission = z.enum([
   'organisation:read',
   'members:manage',

@@ -27,7 +27,8 @@ export default defineNitroPlugin((nitroApp) => {
     event.node.res.once('close', () => recordRequest(event, startedAt));
   });
   nitroApp.hooks.hook('error', (error, { event }) => {
-    if (!event || ((error as { statusCode?: number }).statusCode ?? 500) < 500) return;
+    // h3 wraps a thrown domain error (401, 403…) as a 500 keeping it as `cause`: map it first.
+    if (!event || toErrorResponse(error).status < 500) return;
     event.context.services.logger.error({ err: error, requestId: event.context.requestId }, 'request failed');
   });
 });

@@ -11,15 +11,49 @@ const CommaSeparatedUrls = z
   )
   .pipe(z.array(z.url()));
 
+/** Optional values: an empty string (e.g. `COGNITO_DOMAIN=` in .env) counts as unset. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const COGNITO_REQUIRED = ['COGNITO_DOMAIN', 'COGNITO_CLIENT_ID'] as const;
+
 /** Every variable the web server reads; parsed once by the services plugin at start-up. */
-export const WebEnv = z.object({
-  ...BaseEnv.shape,
-  ...ServicesEnv.shape,
-  WEB_PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
-  API_BASE_URL: z.url().default('http://127.0.0.1:3000'),
-  PUBLIC_BASE_URL: z.url().default('http://localhost:4000'),
-  LEAD_MAGNET_CORS_ORIGINS: CommaSeparatedUrls.default(['http://localhost:5173']),
-});
+export const WebEnv = z
+  .object({
+    ...BaseEnv.shape,
+    ...ServicesEnv.shape,
+    WEB_PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+    API_BASE_URL: z.url().default('http://127.0.0.1:3000'),
+    PUBLIC_BASE_URL: z.url().default('http://localhost:4000'),
+    LEAD_MAGNET_CORS_ORIGINS: CommaSeparatedUrls.default(['http://localhost:5173']),
+    AUTH_MODE: z.enum(['dev', 'cognito']).default('dev'),
+    COGNITO_DOMAIN: optional(z.url()),
+    COGNITO_CLIENT_ID: optional(z.string()),
+    COGNITO_CLIENT_SECRET: optional(z.string()),
+    COGNITO_REDIRECT_URI: optional(z.url()),
+    COGNITO_LOGOUT_URI: optional(z.url()),
+    COGNITO_SCOPES: z.string().min(1).default('openid email profile'),
+    SESSION_IDLE_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(12 * 3600),
+  })
+  .superRefine((env, ctx) => {
+    if (env.AUTH_MODE === 'dev' && env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'dev sign-in is refused with NODE_ENV=production' });
+    }
+    if (env.AUTH_MODE !== 'cognito') return;
+    for (const key of COGNITO_REQUIRED) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when AUTH_MODE=cognito' });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    COGNITO_DOMAIN: env.COGNITO_DOMAIN?.replace(/\/+$/, ''),
+    COGNITO_REDIRECT_URI: env.COGNITO_REDIRECT_URI ?? new URL('/auth/callback', env.PUBLIC_BASE_URL).href,
+    COGNITO_LOGOUT_URI: env.COGNITO_LOGOUT_URI ?? new URL('/login', env.PUBLIC_BASE_URL).href,
+  }));
 export type WebConfig = z.infer<typeof WebEnv>;
 
 /** Parses the environment (plus `.env`); throws a ConfigError listing every bad key. */

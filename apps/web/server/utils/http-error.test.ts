@@ -46,8 +46,8 @@ describe('toErrorResponse', () => {
 });
 
 describe('usesJsonErrors', () => {
-  it('covers the API and the probes, not the pages', () => {
-    expect(['/api/x', '/health', '/ready?x=1', '/metrics'].every(usesJsonErrors)).toBe(true);
-    expect(['/', '/healthy', '/prospects'].some(usesJsonErrors)).toBe(false);
+  it('covers the API, the sign-in endpoints and the probes, not the pages', () => {
+    expect(['/api/x', '/auth/logout', '/health', '/ready?x=1', '/metrics'].every(usesJsonErrors)).toBe(true);
+    expect(['/', '/healthy', '/prospects', '/authors'].some(usesJsonErrors)).toBe(false);
   });
 });

@@ -36,9 +36,9 @@ const CODE_BY_STATUS: Record<number, string> = {
   429: 'rate_limited',
 };
 
-const JSON_ERROR_PATHS = /^\/(api\/|health$|ready$|metrics$)/;
+const JSON_ERROR_PATHS = /^\/(api\/|auth\/|health$|ready$|metrics$)/;
 
-/** Paths whose errors answer `{ error: { code, message, details? } }` instead of an HTML page. */
+/** Paths whose errors answer (API, sign-in endpoints, probes) `{ error: { code, message, details? } }` instead of an HTML page. */
 export function usesJsonErrors(path: string): boolean {
   return JSON_ERROR_PATHS.test(path.split('?')[0] ?? '');
 }
