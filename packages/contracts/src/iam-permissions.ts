@@ -1,20 +1,8 @@
-import type { ApiKeyScope, Permission, Role } from './iam.js';
+import { Permission, type ApiKeyScope, type Role } from './iam.js';
 
-/** The permission matrix (doc/PERMISSIONS.md): what each role may do in its organisation. */
+/** The permission matrix (doc/SECURITY.md): what each role may do in its organisation. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: [
-    'organisation:read',
-    'members:manage',
-    'api-keys:manage',
-    'mailboxes:manage',
-    'campaigns:write',
-    'enrollments:write',
-    'imports:write',
-    'drafts:approve',
-    'prospects:read',
-    'prospects:write',
-    'ingest:write',
-  ],
+  admin: Permission.options,
   manager: [
     'organisation:read',
     'campaigns:write',

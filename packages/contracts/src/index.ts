@@ -5,3 +5,4 @@ export * from './iam-permissions.js';
 export * from './pagination.js';
 export * from './crm-ingest.js';
 export * from './crm-prospects.js';
+export * from './crm-imports.js';
