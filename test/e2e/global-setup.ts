@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { seedDemoData, withTransaction } from '@prospectflow/db';
 import { createTestDatabase } from '@prospectflow/db/testing';
-import { ROOT_DIR, buildWebAppIfStale, freePort, startApiApp, startWebApp, type RunningService } from './web-app.js';
+import {
+  ROOT_DIR,
+  buildWebAppIfStale,
+  freePort,
+  startApiApp,
+  startWebApp,
+  startWorkerApp,
+  type RunningService,
+} from './web-app.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,8 +33,9 @@ const GENEROUS_RATE_LIMITS = Object.fromEntries(
 
 /**
  * E2E runs: builds the Nuxt app when its sources changed, clones and seeds a database (demo
- * admin demo@prospectflow.local in "Demo Prospection"), starts the API (dev sign-in) and the
- * production web server pointing at it, and stops everything afterwards.
+ * admin demo@prospectflow.local in "Demo Prospection"), starts the API (dev sign-in), the worker
+ * (CSV imports, outbox relay) and the production web server pointing at the API, and stops
+ * everything afterwards.
  */
 export default async function setup(project: TestProject) {
   const { templateDatabase, rabbitmqUrl } = project.getProvidedContext();
@@ -59,6 +68,12 @@ export default async function setup(project: TestProject) {
       join(ROOT_DIR, 'test-results/api-server.log'),
     );
     running.push(api);
+    // Polls the outbox every 100 ms so an import queued by the browser starts without delay.
+    const worker = await startWorkerApp(
+      { ...services, OUTBOX_POLL_INTERVAL_MS: '100' },
+      join(ROOT_DIR, 'test-results/worker.log'),
+    );
+    running.push(worker);
     // NODE_ENV=test: the web server refuses dev sign-in in production.
     const webEnv = { ...services, NODE_ENV: 'test', AUTH_MODE: 'dev', API_BASE_URL: api.baseUrl };
     const web = await startWebApp(webEnv, join(ROOT_DIR, 'test-results/web-server.log'), { port: webPort });

@@ -108,7 +108,7 @@ async function startService(spec: ServiceSpec): Promise<RunningService> {
 
 function inheritedEnv(): Record<string, string | undefined> {
   // The runner's own ports and database must not leak into the services it starts.
-  const { NITRO_PORT: _n, PORT: _p, API_PORT: _a, DATABASE_URL: _d, ...inherited } = process.env;
+  const { NITRO_PORT: _n, PORT: _p, API_PORT: _a, WORKER_PORT: _w, DATABASE_URL: _d, ...inherited } = process.env;
   return inherited;
 }
 
@@ -150,5 +150,18 @@ export async function startApiApp(env: Record<string, string>, logFile: string):
     port,
     logFile,
     env: { ...inheritedEnv(), NODE_ENV: 'test', API_HOST: '127.0.0.1', API_PORT: String(port), ...env },
+  });
+}
+
+/** Starts the worker from its sources (`node --import tsx apps/worker/src/main.ts`); its health port is free. */
+export async function startWorkerApp(env: Record<string, string>, logFile: string): Promise<RunningService> {
+  const port = await freePort();
+  return startService({
+    name: 'worker',
+    args: ['--import', 'tsx', 'apps/worker/src/main.ts'],
+    cwd: ROOT_DIR,
+    port,
+    logFile,
+    env: { ...inheritedEnv(), NODE_ENV: 'test', WORKER_HOST: '127.0.0.1', WORKER_PORT: String(port), ...env },
   });
 }

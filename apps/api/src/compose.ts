@@ -11,6 +11,7 @@ import { prospectsRoutes } from './modules/crm/prospects-routes.js';
 import { identify } from './modules/iam/authenticate.js';
 import { createDevIssuer } from './modules/iam/dev-issuer.js';
 import { devAuthRoutes } from './modules/iam/dev-routes.js';
+import { importsRoutes } from './modules/crm/imports-routes.js';
 import { ingestRoutes } from './modules/crm/ingest-routes.js';
 import { iamRoutes } from './modules/iam/routes.js';
 import { cognitoVerifier, devVerifier, type TokenVerifier } from './modules/iam/token-verifier.js';
@@ -41,6 +42,7 @@ export async function buildApi(services: ApiServices) {
   }
   routers.push(iamRoutes(pool), prospectsRoutes(pool, logger), companiesRoutes(pool));
   routers.push(ingestRoutes({ pool, redis, logger }));
+  routers.push(importsRoutes({ pool, logger, bodyLimit: config.API_IMPORT_BODY_LIMIT }));
   return createApp({
     logger,
     metrics,

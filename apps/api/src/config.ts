@@ -35,6 +35,7 @@ const ApiEnv = BaseEnv.extend(ServicesEnv.shape)
     API_HOST: z.string().default('0.0.0.0'),
     API_BODY_LIMIT: z.string().default('100kb'),
     API_INGEST_BODY_LIMIT: z.string().default('25mb'),
+    API_IMPORT_BODY_LIMIT: z.string().default('20mb'),
     /** Express `trust proxy`: `true`, `false`, a hop count, or a list of trusted subnets. */
     API_TRUST_PROXY: z
       .string()

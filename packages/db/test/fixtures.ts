@@ -49,6 +49,20 @@ export const TENANT_TABLES: Record<string, TenantTable> = {
     values: () => ({ email: `${randomUUID()}@example.test`, job_title: 'CEO' }),
   },
   crm_ingest_runs: { refs: { api_key_id: 'iam_api_keys' }, values: () => ({ source: 'api' }) },
+  crm_imports: {
+    refs: { ingest_run_id: 'crm_ingest_runs' },
+    values: () => ({
+      filename: 'prospects.csv',
+      size_bytes: 6,
+      encoding: 'utf-8',
+      separator: ';',
+      headers: '["Email"]',
+    }),
+  },
+  crm_import_rejected_rows: {
+    refs: { import_id: 'crm_imports' },
+    values: () => ({ line: next() + 1, reasons: '[]', cells: '["x"]' }),
+  },
   outreach_mailboxes: {
     refs: {},
     values: () => ({

@@ -33,6 +33,8 @@ export {
   DEFAULT_EXCHANGE,
   DEFAULT_MAX_DELIVERIES,
   RETRY_LEVEL_HEADER,
+  crmTopology,
+  defineCrmTopology,
   defineOutreachTopology,
   defineTopology,
   findTopology,

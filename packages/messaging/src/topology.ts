@@ -136,3 +136,11 @@ export function defineOutreachTopology(overrides: Pick<TopologyOptions, 'maxDeli
 
 /** The outreach family with the default policy (5 deliveries), as written to infra/rabbitmq/definitions.json. */
 export const outreachTopology: Topology = defineOutreachTopology();
+
+/** CRM jobs: CSV imports processed in the background (`crm.import`). */
+export function defineCrmTopology(overrides: Pick<TopologyOptions, 'maxDeliveries' | 'backoff'> = {}): Topology {
+  return defineTopology({ prefix: 'crm', queues: ['import'], ...overrides });
+}
+
+/** The crm family with the default policy, as written to infra/rabbitmq/definitions.json. */
+export const crmTopology: Topology = defineCrmTopology();

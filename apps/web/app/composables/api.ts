@@ -2,8 +2,10 @@ import type { ErrorBody } from '@prospectflow/contracts';
 
 interface FetchOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  body?: Record<string, unknown>;
+  /** JSON, or raw bytes (a CSV file) sent as they are with their own `content-type` header. */
+  body?: Record<string, unknown> | Blob;
   query?: Record<string, string>;
+  headers?: Record<string, string>;
 }
 
 /** The HTTP status of a failed `$fetch`, if it got an answer. */

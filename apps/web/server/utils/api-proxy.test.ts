@@ -47,4 +47,15 @@ describe('forwardedResponseHeaders', () => {
       'ratelimit-reset': '30',
     });
   });
+
+  it('passes the name of a download (rejected rows CSV)', () => {
+    const headers = new Headers({
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="leads-rejected.csv"',
+    });
+    expect(forwardedResponseHeaders(headers)).toEqual({
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="leads-rejected.csv"',
+    });
+  });
 });

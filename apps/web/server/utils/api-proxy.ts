@@ -7,7 +7,7 @@ const PROXIED_PREFIX = '/api/v1/';
 /** Sign-in endpoints are called by this server only; the browser never gets a token through the proxy. */
 const BLOCKED_FIRST_SEGMENTS = new Set(['auth']);
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept-language', 'if-match', 'if-none-match', 'idempotency-key'];
-const FORWARDED_RESPONSE_HEADER = /^(content-type|retry-after|ratelimit(-[a-z]+)?|etag|location)$/i;
+const FORWARDED_RESPONSE_HEADER = /^(content-type|content-disposition|retry-after|ratelimit(-[a-z]+)?|etag|location)$/i;
 
 /**
  * The API URL a dashboard call to `/api/v1/…` goes to, or undefined when it must not be proxied
@@ -34,7 +34,7 @@ function safeDecode(segment: string): string | undefined {
   }
 }
 
-/** The response headers of the API that reach the browser (status, body type, rate limits). */
+/** The response headers of the API that reach the browser (status, body type, download name, rate limits). */
 export function forwardedResponseHeaders(headers: Headers): Record<string, string> {
   const kept: Record<string, string> = {};
   headers.forEach((value, name) => {
@@ -56,6 +56,8 @@ function requestHeaders(event: H3Event, session: ActiveSession): Record<string, 
 /**
  * Sends the dashboard call to the API with the session's token and organisation (never the
  * browser's cookie or headers of its choosing) and relays status, body and rate-limit headers.
+ * The request body goes through as raw bytes (JSON or an uploaded CSV file). Successful answers
+ * that are not JSON (CSV downloads) are streamed; others are read first, for the checks below.
  * A 401 from the API means the token is no longer good: the session ends with it. A 403
  * `no_membership` drops the stale organisation choice (the call itself is not replayed).
  */
@@ -72,16 +74,24 @@ export async function forwardToApi(event: H3Event, target: string, session: Acti
   }).catch(() => {
     throw new AppError('unavailable', 'api_unavailable', 'The API cannot be reached');
   });
-  const payload = Buffer.from(await response.arrayBuffer());
   if (response.status === 401) await endWebSession(event);
+  setResponseStatus(event, response.status);
+  setResponseHeaders(event, { ...forwardedResponseHeaders(response.headers), 'cache-control': 'no-store' });
+  if (response.status === 204 || response.status === 304 || method === 'HEAD') {
+    await response.body?.cancel();
+    return null;
+  }
+  if (response.ok && response.body && !isJson(response.headers)) return response.body;
+  const payload = Buffer.from(await response.arrayBuffer());
   if (response.status === 403 && session.organisationId && errorCodeOf(payload) === 'no_membership') {
     // Removed from the organisation picked with the switcher: fall back to the API's default one.
     await saveActiveSession(event, { ...session, organisationId: undefined });
   }
-  setResponseStatus(event, response.status);
-  setResponseHeaders(event, { ...forwardedResponseHeaders(response.headers), 'cache-control': 'no-store' });
-  if (response.status === 204 || response.status === 304 || method === 'HEAD') return null;
   return payload;
+}
+
+function isJson(headers: Headers): boolean {
+  return /^application\/([\w.+-]+\+)?json\b/i.test(headers.get('content-type') ?? '');
 }
 
 function errorCodeOf(payload: Buffer): string | undefined {

@@ -5,6 +5,7 @@ import {
   ValidationError,
   type EntityCounts,
   type IngestResponse,
+  type PharowItem,
 } from '@prospectflow/contracts';
 import {
   insertIngestRun,
@@ -14,6 +15,7 @@ import {
   upsertPositions,
   withTransaction,
   type Pool,
+  type Queryable,
   type UpsertedRow,
 } from '@prospectflow/db';
 import { mergePayload } from './merge.js';
@@ -39,11 +41,55 @@ function idsByKey(rows: UpsertedRow[]): Map<string, string> {
   return new Map(rows.map((r) => [r.key, r.id]));
 }
 
+/** What one upsert did to each entity. */
+export interface ProspectCounts {
+  companies: EntityCounts;
+  people: EntityCounts;
+  positions: EntityCounts;
+}
+
 /**
- * Upserts a Pharow payload for one organisation: companies → people → positions, three set-based
- * statements in one transaction, with the organisation's ingests serialised so that concurrent
- * batches can neither deadlock nor race on the same natural keys. Records the run.
+ * Upserts validated items inside the caller's transaction: companies → people → positions, three
+ * set-based statements, after taking the organisation's ingest lock so that concurrent batches can
+ * neither deadlock nor race on the same natural keys. Shared by the Pharow ingest and CSV imports.
  */
+export async function upsertProspects(
+  client: Queryable,
+  organisationId: string,
+  items: readonly PharowItem[],
+): Promise<ProspectCounts> {
+  const merged = mergePayload(items);
+  await lockOrganisationIngest(client, organisationId);
+  const companies = await upsertCompanies(
+    client,
+    organisationId,
+    merged.companies.map((c) => ({ ...c, new_id: randomUUID() })),
+  );
+  const companyIds = idsByKey(companies);
+  const people = await upsertPeople(
+    client,
+    organisationId,
+    merged.people.map(({ company_key, ...p }) => ({
+      ...p,
+      new_id: randomUUID(),
+      company_id: companyIds.get(company_key as string),
+    })),
+  );
+  const personIds = idsByKey(people);
+  const positionRows = merged.positions.map((p) => ({
+    ...p.row,
+    company_id: companyIds.get(p.companyKey),
+    person_id: personIds.get(p.personKey),
+  }));
+  const written = await upsertPositions(client, organisationId, positionRows);
+  return {
+    companies: countActions(companies),
+    people: countActions(people),
+    positions: { ...written, unchanged: positionRows.length - written.inserted - written.updated },
+  };
+}
+
+/** Validates a Pharow payload item by item, upserts the valid items in one transaction and records the run. */
 export async function ingestProspects(pool: Pool, input: IngestInput): Promise<IngestResponse> {
   if (input.data.length > MAX_INGEST_ITEMS) {
     throw new AppError('payload_too_large', 'too_many_items', `At most ${MAX_INGEST_ITEMS} items per request`, {
@@ -59,48 +105,21 @@ export async function ingestProspects(pool: Pool, input: IngestInput): Promise<I
       'invalid_items',
     );
   }
-  const merged = mergePayload(valid.map((v) => v.item));
   return withTransaction(pool, async (client) => {
-    await lockOrganisationIngest(client, input.organisationId);
-    const companies = await upsertCompanies(
+    const counts = await upsertProspects(
       client,
       input.organisationId,
-      merged.companies.map((c) => ({ ...c, new_id: randomUUID() })),
+      valid.map((v) => v.item),
     );
-    const companyIds = idsByKey(companies);
-    const people = await upsertPeople(
-      client,
-      input.organisationId,
-      merged.people.map(({ company_key, ...p }) => ({
-        ...p,
-        new_id: randomUUID(),
-        company_id: companyIds.get(company_key as string),
-      })),
-    );
-    const personIds = idsByKey(people);
-    const positionRows = merged.positions.map((p) => ({
-      ...p.row,
-      company_id: companyIds.get(p.companyKey),
-      person_id: personIds.get(p.personKey),
-    }));
-    const written = await upsertPositions(client, input.organisationId, positionRows);
-    const result = {
-      received: input.data.length,
-      accepted: valid.length,
-      companies: countActions(companies),
-      people: countActions(people),
-      positions: { ...written, unchanged: positionRows.length - written.inserted - written.updated },
-      rejected,
-    };
     const runId = await insertIngestRun(client, input.organisationId, {
       source: input.source,
       status: 'succeeded',
       startedBy: input.startedBy,
       apiKeyId: input.apiKeyId,
       totalItems: input.data.length,
-      counts: { companies: result.companies, people: result.people, positions: result.positions },
+      counts,
       rejected,
     });
-    return { runId, ...result };
+    return { runId, received: input.data.length, accepted: valid.length, ...counts, rejected };
   });
 }
