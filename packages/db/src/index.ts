@@ -29,3 +29,4 @@ export {
   type Keyset,
 } from './crm/companies.js';
 export { updatePerson, erasePerson, type PersonChanges, type ErasureResult } from './crm/people.js';
+export * from './lead-magnet/index.js';
