@@ -79,7 +79,13 @@ await timedIngest(pharowItems(1000, { seed: 99, prefix: 'warm' }));
 const rows = [];
 const big = [1, 2, 3, 4, 5].map((seed) => pharowItems(10_000, { seed, prefix: `big${seed}` }));
 let totalMs = 0;
-for (const batch of big) totalMs += await timedIngest(batch);
+const bigMs: number[] = [];
+for (const batch of big) {
+  const ms = await timedIngest(batch);
+  bigMs.push(Math.round(ms));
+  totalMs += ms;
+}
+console.log(`10,000-item requests took ${bigMs.join(', ')} ms`);
 rows.push({
   scenario: 'HTTP ingest, 5 × 10,000 new items',
   'items/s': Math.round(50_000 / (totalMs / 1000)),
