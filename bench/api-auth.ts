@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
-import { createPool, ensureDatabase, migrate, seedDemoData, withDatabaseName } from '@prospectflow/db';
+import { createPool, dropDatabase, ensureDatabase, migrate, seedDemoData, withDatabaseName } from '@prospectflow/db';
 import { createLogger, createMetrics } from '@prospectflow/observability';
 import { createRedis } from '@prospectflow/redis';
 import { buildApi } from '../apps/api/src/compose.js';
@@ -10,7 +10,8 @@ import { benchEnv, printTable } from './support.js';
 // What authentication costs per request: /health (no auth) against operator-token and API-key
 // requests through identify (JWT verification or key hash lookup + user/membership queries).
 const env = benchEnv();
-const url = withDatabaseName(env.DATABASE_URL, 'prospectflow_bench');
+const dbName = `prospectflow_bench_auth_${Date.now()}`;
+const url = withDatabaseName(env.DATABASE_URL, dbName);
 await ensureDatabase(url);
 await migrate(url);
 const generous = '1000000/60';
@@ -66,3 +67,4 @@ printTable('authentication cost (20 connections, 5 s each, load from a worker th
 server.closeAllConnections();
 await new Promise((resolve) => server.close(resolve));
 await Promise.all([pool.end(), redis.quit()]);
+await dropDatabase(env.DATABASE_URL, dbName);
