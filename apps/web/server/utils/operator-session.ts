@@ -35,7 +35,10 @@ async function refreshSession(event: H3Event, session: ActiveSession): Promise<A
     return refreshed;
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
-    logger.warn({ code: error.code, requestId: event.context.requestId }, 'session renewal at the identity provider failed');
+    logger.warn(
+      { code: error.code, requestId: event.context.requestId },
+      'session renewal at the identity provider failed',
+    );
     return undefined;
   }
 }
