@@ -240,6 +240,9 @@ describe('lead magnet tables', () => {
     ).rejects.toMatchObject({
       code: '23001',
     });
+    await expect(db.pool.query(`DELETE FROM lm_consent_events WHERE subscriber_id = $1`, [id])).rejects.toMatchObject({
+      code: '23001',
+    });
     await expect(
       db.pool.query(`INSERT INTO lm_subscribers (email) VALUES ('bride@example.TEST')`),
     ).rejects.toMatchObject({
