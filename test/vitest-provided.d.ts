@@ -4,6 +4,9 @@ declare module 'vitest' {
     templateDatabase: string;
     rabbitmqUrl: string;
     webBaseUrl: string;
+    /** Environment of the main web server (without its port), to start variants of it. */
+    webEnv: Record<string, string>;
+    apiBaseUrl: string;
   }
 }
 export {};

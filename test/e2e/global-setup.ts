@@ -14,15 +14,6 @@ import {
   type RunningService,
 } from './web-app.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    webBaseUrl: string;
-    /** Environment of the main web server (without its port), to start variants of it. */
-    webEnv: Record<string, string>;
-    apiBaseUrl: string;
-  }
-}
-
 // Browser tests click faster than any operator: the API's limits must never be what they test.
 const GENEROUS_RATE_LIMITS = Object.fromEntries(
   ['DEFAULT', 'PROBES', 'DELETE', 'CREATE', 'UPDATE', 'READ', 'INGEST'].map((rule) => [

@@ -21,13 +21,13 @@ export function createMetrics(service: string) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const dependencyUp = new Counter({
+  const readinessFailures = new Counter({
     name: 'readiness_check_failures_total',
     help: 'Readiness checks that found a dependency down',
     labelNames: ['dependency'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, dbQueryDuration, readinessFailures: dependencyUp };
+  return { registry, httpDuration, dbQueryDuration, readinessFailures };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
