@@ -30,3 +30,4 @@ export {
 } from './crm/companies.js';
 export { updatePerson, erasePerson, type PersonChanges, type ErasureResult } from './crm/people.js';
 export * from './lead-magnet/index.js';
+export * from './outreach/index.js';

@@ -1,0 +1,2 @@
+// Outreach repositories (campaign model, enrollment, tasks, messages, tracking).
+export {};
