@@ -144,3 +144,11 @@ export function defineCrmTopology(overrides: Pick<TopologyOptions, 'maxDeliverie
 
 /** The crm family with the default policy, as written to infra/rabbitmq/definitions.json. */
 export const crmTopology: Topology = defineCrmTopology();
+
+/** Lead-magnet jobs: the double opt-in and download emails (`lead-magnet.email`, doc/LEAD-MAGNET.md). */
+export function defineLeadMagnetTopology(overrides: Pick<TopologyOptions, 'maxDeliveries' | 'backoff'> = {}): Topology {
+  return defineTopology({ prefix: 'lead-magnet', queues: ['email'], ...overrides });
+}
+
+/** The lead-magnet family with the default policy, as written to infra/rabbitmq/definitions.json. */
+export const leadMagnetTopology: Topology = defineLeadMagnetTopology();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { defineTopology, findTopology, outreachTopology } from '../src/topology.js';
+import {
+  defineLeadMagnetTopology,
+  defineTopology,
+  findTopology,
+  leadMagnetTopology,
+  outreachTopology,
+} from '../src/topology.js';
 
 describe('defineTopology', () => {
   it('names the outreach family', () => {
@@ -62,6 +68,15 @@ describe('defineTopology', () => {
     expect(leadMagnet.jobQueues).toEqual(['lead-magnet.email']);
     expect(findTopology([outreachTopology, leadMagnet], 'lead-magnet.email')).toBe(leadMagnet);
     expect(findTopology([outreachTopology, leadMagnet], 'outreach.dead')).toBeUndefined();
+  });
+
+  it('names the lead-magnet family (its outbox rows use routing key lead-magnet.email)', () => {
+    expect(leadMagnetTopology.jobQueues).toEqual(['lead-magnet.email']);
+    expect(leadMagnetTopology.retryQueues).toHaveLength(4);
+    expect(leadMagnetTopology.deadQueue).toBe('lead-magnet.dead');
+    expect(defineLeadMagnetTopology({ maxDeliveries: 2, backoff: { initialDelayMs: 200 } }).retryDelaysMs).toEqual([
+      200,
+    ]);
   });
 
   it('rejects names that would break routing keys', () => {
