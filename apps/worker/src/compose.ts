@@ -1,21 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Pool } from '@prospectflow/db';
+import { createSesMailer } from '@prospectflow/lead-magnet';
 import {
   createConnectionManager,
   defineCrmTopology,
+  defineLeadMagnetTopology,
   defineOutreachTopology,
   type ConnectionManager,
 } from '@prospectflow/messaging';
 import { createChildLogger, type Logger } from '@prospectflow/observability';
+import {
+  TransportCache,
+  createLlmClient,
+  loadMailboxSecretsKey,
+  systemClock,
+  type Clock,
+} from '@prospectflow/outreach';
 import type { WorkerConfig } from './config.js';
 import { consumeImports } from './consumers/crm-import.js';
+import { consumeLeadMagnetEmails } from './consumers/lead-magnet-email.js';
+import { consumeOutreachDrafts } from './consumers/outreach-draft.js';
+import { consumeOutreachSends } from './consumers/outreach-send.js';
 import type { WorkerMetrics } from './metrics.js';
 import { startOutboxRelay } from './outbox/relay.js';
+import { startScheduler } from './scheduler/loop.js';
 
 export interface WorkerServices {
   config: WorkerConfig;
   pool: Pool;
   logger: Logger;
   metrics: WorkerMetrics;
+  /** Time source of the campaign engine (tests move it forward); defaults to the system clock. */
+  clock?: Clock;
 }
 
 export interface Worker {
@@ -28,9 +45,14 @@ export interface Worker {
 export async function composeWorker(services: WorkerServices): Promise<Worker> {
   const { config, pool, logger, metrics } = services;
   const maxDeliveries = config.RABBITMQ_MAX_DELIVERIES;
+  const backoff = { initialDelayMs: config.RABBITMQ_RETRY_INITIAL_DELAY_MS };
   const broker = createConnectionManager({
     url: config.RABBITMQ_URL,
-    topologies: [defineOutreachTopology({ maxDeliveries }), defineCrmTopology({ maxDeliveries })],
+    topologies: [
+      defineOutreachTopology({ maxDeliveries, backoff }),
+      defineCrmTopology({ maxDeliveries, backoff }),
+      defineLeadMagnetTopology({ maxDeliveries, backoff }),
+    ],
     logger: createChildLogger('Messaging', logger),
     connectionName: 'prospectflow-worker',
   });
@@ -44,6 +66,21 @@ export async function composeWorker(services: WorkerServices): Promise<Worker> {
     concurrency: config.CRM_IMPORT_CONCURRENCY,
     signal: shutdown.signal,
   });
+  await consumeLeadMagnetEmails({
+    broker,
+    pool,
+    sendEmail: createSesMailer({
+      region: config.AWS_REGION,
+      endpoint: config.SES_ENDPOINT,
+      from: config.LEAD_MAGNET_FROM_EMAIL,
+      credentials: staticAwsCredentials(config),
+    }),
+    publicBaseUrl: config.LEAD_MAGNET_PUBLIC_BASE_URL,
+    logger: createChildLogger('LeadMagnetEmail', logger),
+    metrics,
+    concurrency: config.LEAD_MAGNET_EMAIL_CONCURRENCY,
+  });
+  const outreach = await startOutreach(services, broker);
   const relay = startOutboxRelay({
     pool,
     publish: (routingKey, payload, options) => broker.publish(routingKey, payload, options),
@@ -57,8 +94,66 @@ export async function composeWorker(services: WorkerServices): Promise<Worker> {
     broker,
     stop: async () => {
       shutdown.abort();
+      await outreach.scheduler.stop();
       await relay.stop();
       await broker.close();
+      outreach.transports.closeAll();
     },
   };
+}
+
+/** Keys from the config when both are set (local stand-ins); otherwise the SDK's default chain (IAM role). */
+function staticAwsCredentials(config: WorkerConfig) {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = config;
+  return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+}
+
+/** The campaign engine: draft and send consumers and the scheduler loop (doc/OUTREACH.md "Workers"). */
+async function startOutreach(services: WorkerServices, broker: ConnectionManager) {
+  const { config, pool, logger, metrics } = services;
+  const clock = services.clock ?? systemClock;
+  const llm = config.LLM_BASE_URL
+    ? createLlmClient({
+        baseUrl: config.LLM_BASE_URL,
+        apiKey: config.LLM_API_KEY,
+        model: config.LLM_MODEL,
+        timeoutMs: config.LLM_TIMEOUT_MS,
+        maxAttempts: config.LLM_MAX_ATTEMPTS,
+      })
+    : null;
+  const transports = new TransportCache({
+    secretsKey: loadMailboxSecretsKey(config, logger),
+    ses: { region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, credentials: staticAwsCredentials(config) },
+  });
+  const draftLog = createChildLogger('OutreachDraft', logger);
+  await consumeOutreachDrafts({
+    broker,
+    pool,
+    clock,
+    llm,
+    logger: draftLog,
+    metrics,
+    concurrency: config.OUTREACH_DRAFT_CONCURRENCY,
+  });
+  const sendLog = createChildLogger('OutreachSend', logger);
+  await consumeOutreachSends({
+    broker,
+    pool,
+    clock,
+    transports,
+    trackingBaseUrl: config.TRACKING_BASE_URL,
+    logger: sendLog,
+    metrics,
+    concurrency: config.OUTREACH_SEND_CONCURRENCY,
+  });
+  const scheduler = startScheduler({
+    pool,
+    clock,
+    logger: createChildLogger('OutreachScheduler', logger),
+    intervalMs: config.OUTREACH_SCHEDULER_INTERVAL_MS,
+    batchSize: config.OUTREACH_SCHEDULER_BATCH_SIZE,
+    lockSeconds: config.OUTREACH_CLAIM_LOCK_SECONDS,
+    workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+  });
+  return { scheduler, transports };
 }

@@ -24,6 +24,24 @@ export function createWorkerMetrics() {
       help: 'Outbox rows published with confirms',
       registers,
     }),
+    leadMagnetEmails: new Counter({
+      name: 'lead_magnet_emails_total',
+      help: 'Lead-magnet email jobs by kind (confirm, download) and outcome (sent, skipped, already_done, gone, busy, failed)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers,
+    }),
+    draftsGenerated: new Counter({
+      name: 'drafts_generated_total',
+      help: 'Outreach drafts generated, by organisation and status (draft or approved)',
+      labelNames: ['organisation_id', 'status'] as const,
+      registers,
+    }),
+    emailsSent: new Counter({
+      name: 'emails_sent_total',
+      help: 'Outreach emails accepted by the mail server, by organisation',
+      labelNames: ['organisation_id'] as const,
+      registers,
+    }),
     outboxFailed: new Counter({
       name: 'outbox_publish_failures_total',
       help: 'Outbox publishes that failed and were postponed',

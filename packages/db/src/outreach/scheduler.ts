@@ -1,0 +1,171 @@
+import { enqueueOutbox } from '../outbox/repository.js';
+import { query, type Queryable } from '../query.js';
+import type { TaskKind } from './tasks.js';
+
+/** A due task with what the scheduler needs to apply windows and caps. */
+export interface DueTask {
+  id: string;
+  organisationId: string;
+  kind: TaskKind;
+  enrollmentId: string;
+  stepId: string | null;
+  campaignId: string;
+  timezone: string;
+  sendDays: number[];
+  sendStartHour: number;
+  sendEndHour: number;
+  campaignDailyCap: number;
+  /** Send tasks: the mailbox of the message to send (null when there is no approved message). */
+  mailboxId: string | null;
+  mailboxDailyCap: number | null;
+  minGapSeconds: number | null;
+}
+
+/** Puts back to pending the claims whose lock expired (their worker died or their job was lost). */
+export async function reclaimStaleTasks(db: Queryable, now: Date): Promise<number> {
+  const result = await query(
+    db,
+    'outreach.reclaim_stale_tasks',
+    `UPDATE outreach_tasks SET status = 'pending', locked_by = NULL, locked_until = NULL
+     WHERE status = 'claimed' AND locked_until < $1`,
+    [now.toISOString()],
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * Locks up to `limit` due pending tasks of running campaigns and active enrollments, oldest
+ * first, skipping rows another scheduler holds. Must run in the transaction that claims them.
+ */
+export async function lockDueTasks(db: Queryable, now: Date, limit: number): Promise<DueTask[]> {
+  const result = await query<DueTask>(
+    db,
+    'outreach.lock_due_tasks',
+    `SELECT t.id, t.organisation_id AS "organisationId", t.kind, t.enrollment_id AS "enrollmentId",
+            t.step_id AS "stepId", c.id AS "campaignId", c.timezone, c.send_days AS "sendDays",
+            c.send_start_hour AS "sendStartHour", c.send_end_hour AS "sendEndHour", c.daily_cap AS "campaignDailyCap",
+            m.mailbox_id AS "mailboxId", mb.daily_cap AS "mailboxDailyCap", mb.min_gap_seconds AS "minGapSeconds"
+     FROM outreach_tasks t
+     JOIN outreach_campaign_enrollments e ON e.organisation_id = t.organisation_id AND e.id = t.enrollment_id
+     JOIN outreach_campaigns c ON c.organisation_id = e.organisation_id AND c.id = e.campaign_id
+     LEFT JOIN LATERAL (
+       SELECT mailbox_id FROM outreach_messages m
+       WHERE t.kind = 'send' AND m.organisation_id = t.organisation_id AND m.enrollment_id = t.enrollment_id
+         AND m.step_id = t.step_id AND m.direction = 'outbound' AND m.status IN ('approved', 'queued')
+       LIMIT 1
+     ) m ON true
+     LEFT JOIN outreach_mailboxes mb ON mb.organisation_id = t.organisation_id AND mb.id = m.mailbox_id
+     WHERE t.status = 'pending' AND t.kind IN ('draft', 'send') AND t.scheduled_for <= $1
+       AND c.status = 'running' AND e.state = 'active'
+       AND (e.paused_until IS NULL OR e.paused_until <= $1)
+     ORDER BY t.scheduled_for
+     LIMIT $2
+     FOR UPDATE OF t SKIP LOCKED`,
+    [now.toISOString(), limit],
+  );
+  return result.rows;
+}
+
+/** Serialises schedulers per campaign and mailbox until commit, so cap counts stay exact. */
+export async function lockSendScopes(db: Queryable, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await query(
+    db,
+    'outreach.lock_send_scopes',
+    `SELECT pg_advisory_xact_lock(hashtextextended('outreach-send:' || k, 0))
+     FROM (SELECT DISTINCT unnest($1::text[]) AS k ORDER BY 1) keys`,
+    [keys],
+  );
+}
+
+// Messages that took a slot: queued (claimed), being sent, or sent; updated_at dates the first two.
+const TOOK_SLOT = `m.direction = 'outbound' AND m.status IN ('queued', 'sending', 'sent')`;
+
+/** Messages of each campaign that took a send slot since that campaign's local day start. */
+export async function countCampaignSends(
+  db: Queryable,
+  scopes: { organisationId: string; campaignId: string; since: Date }[],
+): Promise<Map<string, number>> {
+  if (scopes.length === 0) return new Map();
+  const result = await query<{ campaign_id: string; n: number }>(
+    db,
+    'outreach.count_campaign_sends',
+    `SELECT s.campaign_id, count(m.id)::int AS n
+     FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS s(organisation_id, campaign_id, since)
+     LEFT JOIN outreach_campaign_enrollments e ON e.organisation_id = s.organisation_id AND e.campaign_id = s.campaign_id
+     LEFT JOIN outreach_messages m ON m.organisation_id = e.organisation_id AND m.enrollment_id = e.id
+       AND ${TOOK_SLOT} AND coalesce(m.sent_at, m.updated_at) >= s.since
+     GROUP BY s.campaign_id`,
+    [scopes.map((s) => s.organisationId), scopes.map((s) => s.campaignId), scopes.map((s) => s.since.toISOString())],
+  );
+  return new Map(result.rows.map((r) => [r.campaign_id, r.n]));
+}
+
+/** Per mailbox: slots taken since `since` and the time of the latest one (for the minimum gap). */
+export async function countMailboxSends(
+  db: Queryable,
+  scopes: { organisationId: string; mailboxId: string }[],
+  since: Date,
+): Promise<Map<string, { count: number; lastAt: Date | null }>> {
+  if (scopes.length === 0) return new Map();
+  const result = await query<{ mailbox_id: string; n: number; last_at: Date | null }>(
+    db,
+    'outreach.count_mailbox_sends',
+    `SELECT s.mailbox_id, count(m.id) FILTER (WHERE coalesce(m.sent_at, m.updated_at) >= $3)::int AS n,
+            max(coalesce(m.sent_at, m.updated_at)) AS last_at
+     FROM unnest($1::uuid[], $2::uuid[]) AS s(organisation_id, mailbox_id)
+     LEFT JOIN outreach_messages m ON m.organisation_id = s.organisation_id AND m.mailbox_id = s.mailbox_id AND ${TOOK_SLOT}
+     GROUP BY s.mailbox_id`,
+    [scopes.map((s) => s.organisationId), scopes.map((s) => s.mailboxId), since.toISOString()],
+  );
+  return new Map(result.rows.map((r) => [r.mailbox_id, { count: r.n, lastAt: r.last_at }]));
+}
+
+/** Postpones tasks (outside the window, cap reached, mailbox gap) so the next scans skip them. */
+export async function deferTasks(db: Queryable, deferrals: { id: string; until: Date }[]): Promise<void> {
+  if (deferrals.length === 0) return;
+  await query(
+    db,
+    'outreach.defer_tasks',
+    `UPDATE outreach_tasks t SET scheduled_for = d.until
+     FROM unnest($1::uuid[], $2::timestamptz[]) AS d(id, until) WHERE t.id = d.id`,
+    [deferrals.map((d) => d.id), deferrals.map((d) => d.until.toISOString())],
+  );
+}
+
+/**
+ * Claims tasks for `lockedUntil`, marks the messages of claimed send tasks `queued` (they now
+ * count against caps) and writes one outbox row per task: `outreach.draft` or `outreach.send`.
+ */
+export async function claimTasks(
+  db: Queryable,
+  tasks: Pick<DueTask, 'id' | 'organisationId' | 'kind'>[],
+  claim: { workerId: string; lockedUntil: Date },
+): Promise<void> {
+  if (tasks.length === 0) return;
+  const ids = tasks.map((t) => t.id);
+  await query(
+    db,
+    'outreach.claim_tasks',
+    `UPDATE outreach_tasks SET status = 'claimed', locked_by = $2, locked_until = $3 WHERE id = ANY($1::uuid[])`,
+    [ids, claim.workerId, claim.lockedUntil.toISOString()],
+  );
+  await query(
+    db,
+    'outreach.queue_messages',
+    `UPDATE outreach_messages m SET status = 'queued'
+     FROM outreach_tasks t
+     WHERE t.id = ANY($1::uuid[]) AND t.kind = 'send' AND m.organisation_id = t.organisation_id
+       AND m.enrollment_id = t.enrollment_id AND m.step_id = t.step_id AND m.direction = 'outbound'
+       AND m.status = 'approved'`,
+    [ids],
+  );
+  await enqueueOutbox(
+    db,
+    tasks.map((t) => ({
+      organisationId: t.organisationId,
+      routingKey: t.kind === 'send' ? 'outreach.send' : 'outreach.draft',
+      payload: { organisationId: t.organisationId, taskId: t.id },
+    })),
+  );
+}
