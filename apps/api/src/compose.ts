@@ -2,6 +2,7 @@ import type { Pool } from '@prospectflow/db';
 import { pingDatabase } from '@prospectflow/db';
 import { pingBroker } from '@prospectflow/messaging/ping';
 import type { Logger, Metrics } from '@prospectflow/observability';
+import { loadMailboxSecretsKey, systemClock, type Clock } from '@prospectflow/outreach';
 import { pingRedis, type Redis } from '@prospectflow/redis';
 import { createApp } from './app.js';
 import type { ApiConfig } from './config.js';
@@ -14,6 +15,8 @@ import { devAuthRoutes } from './modules/iam/dev-routes.js';
 import { importsRoutes } from './modules/crm/imports-routes.js';
 import { ingestRoutes } from './modules/crm/ingest-routes.js';
 import { iamRoutes } from './modules/iam/routes.js';
+import { outreachRoutes } from './modules/outreach/routes.js';
+import { trackingRoutes } from './modules/outreach/tracking-routes.js';
 import { cognitoVerifier, devVerifier, type TokenVerifier } from './modules/iam/token-verifier.js';
 
 export interface ApiServices {
@@ -22,6 +25,8 @@ export interface ApiServices {
   redis: Redis;
   logger: Logger;
   metrics: Metrics;
+  /** Time of the outreach use cases (enrollment, approval); tests pass a manual clock. */
+  clock?: Clock;
 }
 
 /** Wires the whole API from its configuration and open connections (main.ts and tests). */
@@ -40,9 +45,26 @@ export async function buildApi(services: ApiServices) {
   } else {
     verifier = cognitoVerifier({ userPoolId: config.COGNITO_USER_POOL_ID!, clientId: config.COGNITO_CLIENT_ID! });
   }
+  routers.push(trackingRoutes({ pool, logger }));
   routers.push(iamRoutes(pool), prospectsRoutes(pool, logger), companiesRoutes(pool));
   routers.push(ingestRoutes({ pool, redis, logger }));
   routers.push(importsRoutes({ pool, logger, bodyLimit: config.API_IMPORT_BODY_LIMIT }));
+  routers.push(
+    ...outreachRoutes({
+      pool,
+      logger,
+      clock: services.clock ?? systemClock,
+      secretsKey: loadMailboxSecretsKey(config, logger),
+      ses: {
+        region: config.AWS_REGION,
+        endpoint: config.SES_ENDPOINT,
+        credentials:
+          config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
+            ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }
+            : undefined,
+      },
+    }),
+  );
   return createApp({
     logger,
     metrics,

@@ -58,12 +58,25 @@ const ApiEnv = BaseEnv.extend(ServicesEnv.shape)
     RATE_LIMIT_UPDATE: rate('50/60'),
     RATE_LIMIT_DELETE: rate('10/60'),
     RATE_LIMIT_DEFAULT: rate('300/60'),
+    /** base64 of 32 bytes: AES-256-GCM key of mailbox passwords (packages/outreach/src/mailbox-secrets.ts). */
+    MAILBOX_SECRETS_KEY: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be the base64 of 32 bytes'),
+    // SES v2 for mailboxes with the `ses` transport (test emails); credentials as in the worker.
+    AWS_REGION: z.string().min(1).default('eu-west-3'),
+    AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+    AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    SES_ENDPOINT: z.url().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.AUTH_MODE === 'cognito') {
       for (const key of ['COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when AUTH_MODE=cognito' });
       }
+    }
+    if (!env.MAILBOX_SECRETS_KEY && env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['MAILBOX_SECRETS_KEY'], message: 'required with NODE_ENV=production' });
     }
     if (env.AUTH_MODE === 'dev' && env.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'dev sign-in is refused with NODE_ENV=production' });

@@ -17,6 +17,7 @@ export type ErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'unprocessable'
   | 'payload_too_large'
   | 'rate_limited'
   | 'unavailable'
@@ -65,6 +66,13 @@ export class ConflictError extends AppError {
   }
 }
 
+/** Well-formed, but the target's state does not allow it (e.g. starting an incomplete campaign): 422. */
+export class UnprocessableError extends AppError {
+  constructor(message: string, code: string, details?: unknown) {
+    super('unprocessable', code, message, details);
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   constructor(message = 'Request body too large', details?: unknown) {
     super('payload_too_large', 'payload_too_large', message, details);
@@ -98,6 +106,7 @@ export const HTTP_STATUS_BY_KIND: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   payload_too_large: 413,
   rate_limited: 429,
   unavailable: 503,

@@ -5,6 +5,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: Permission.options,
   manager: [
     'organisation:read',
+    'mailboxes:manage',
+    'campaigns:read',
     'campaigns:write',
     'enrollments:write',
     'imports:write',
@@ -13,7 +15,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'prospects:write',
     'ingest:write',
   ],
-  member: ['organisation:read', 'drafts:approve', 'prospects:read'],
+  member: ['organisation:read', 'campaigns:read', 'drafts:approve', 'prospects:read'],
 };
 
 /** What an API key may do: exactly its scopes, nothing else. */

@@ -66,6 +66,15 @@ function prospectConditions(params: SqlParams, organisationId: string, filters: 
   return where;
 }
 
+/**
+ * `SELECT pos.id, pos.email` of the positions matching `filters`, for set-based statements such as
+ * enrollment; the organisation becomes `$1`, so call it before adding any other parameter.
+ */
+export function matchingPositionsSql(params: SqlParams, organisationId: string, filters: ProspectFilters): string {
+  return `SELECT pos.id, pos.email FROM crm_positions pos
+    WHERE ${prospectConditions(params, organisationId, filters).join(' AND ')}`;
+}
+
 /** Sort expression, the text of its value kept in the cursor, and that text turned back into a value. */
 const PROSPECT_SORTS = {
   createdAt: { expr: 'pos.created_at', key: epochMicros('pos.created_at'), param: fromEpochMicros },
