@@ -21,6 +21,9 @@ const BUILD_INPUTS = [
   'packages',
   'pnpm-lock.yaml',
 ];
+/** An allowed landing-page origin of the e2e web server, for requests that only claim it (fetch). */
+export const LANDING_TEST_ORIGIN = 'https://landing.example';
+
 const SKIPPED_DIRS = new Set(['node_modules', '.nuxt', '.output', 'test', 'dist']);
 
 function newestMtime(path: string): number {

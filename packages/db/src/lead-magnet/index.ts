@@ -37,3 +37,5 @@ export {
 } from './email-jobs.js';
 export { recordLandingVisit } from './visits.js';
 export { getLeadMagnetStats, type LeadMagnetStatsRows, type LeadMagnetTotals } from './stats.js';
+export { listSubscribers, type SubscriberListFilters } from './subscriber-list.js';
+export { exportSubscriber, type SubscriberExport, type ExportedEmailJob } from './subscriber-export.js';

@@ -1,0 +1,2 @@
+/** CORS preflight of the landing page's visit beacon. */
+export default defineEventHandler((event) => answerLeadMagnetPreflight(event));
