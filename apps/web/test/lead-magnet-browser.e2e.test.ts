@@ -83,7 +83,7 @@ describe('a bride on her phone', () => {
 
   it('leaves her address on the landing page, opens the emailed link and gets the guide', async () => {
     await page.goto(landingUrl);
-    await page.getByLabel('E-mail').fill(email);
+    await page.getByRole('textbox', { name: 'E-mail' }).fill(email);
     await page.getByRole('checkbox').check();
     await page.getByRole('button', { name: 'Recevoir le guide' }).tap();
     await page.getByText('Merci ! Vérifiez votre boîte mail.').waitFor();
