@@ -6,7 +6,7 @@ import {
   type ImportJob,
 } from '@prospectflow/contracts';
 import * as db from '@prospectflow/db';
-import { upsertProspects } from '../ingest/ingest.js';
+import { refreshStatistics, upsertProspects } from '../ingest/ingest.js';
 import { validateItems } from '../ingest/validate.js';
 import { fitCells, readCsv, type CsvRecord } from './csv-reader.js';
 import { planColumns, rowToItem, type ColumnPlan } from './mapping.js';
@@ -160,6 +160,7 @@ export async function processImport(
   const commit = async () => {
     options.signal?.throwIfAborted();
     rowsDone = await commitBatch(pool, job, plan, rowsDone, batch);
+    await refreshStatistics(pool);
     batch = [];
     options.onBatch?.(rowsDone);
   };

@@ -8,6 +8,7 @@ import {
   type PharowItem,
 } from '@prospectflow/contracts';
 import {
+  analyseGrownIngestTables,
   insertIngestRun,
   lockOrganisationIngest,
   upsertCompanies,
@@ -18,7 +19,7 @@ import {
   type Queryable,
   type UpsertedRow,
 } from '@prospectflow/db';
-import { mergePayload } from './merge.js';
+import { mergePayload, positionsById } from './merge.js';
 import { validateItems } from './validate.js';
 
 export interface IngestInput {
@@ -60,27 +61,17 @@ export async function upsertProspects(
 ): Promise<ProspectCounts> {
   const merged = mergePayload(items);
   await lockOrganisationIngest(client, organisationId);
-  const companies = await upsertCompanies(
-    client,
-    organisationId,
-    merged.companies.map((c) => ({ ...c, new_id: randomUUID() })),
-  );
+  // The merged rows are fresh objects: the ids are added in place rather than copied.
+  for (const company of merged.companies) company.new_id = randomUUID();
+  const companies = await upsertCompanies(client, organisationId, merged.companies);
   const companyIds = idsByKey(companies);
-  const people = await upsertPeople(
-    client,
-    organisationId,
-    merged.people.map(({ company_key, ...p }) => ({
-      ...p,
-      new_id: randomUUID(),
-      company_id: companyIds.get(company_key as string),
-    })),
-  );
+  for (const person of merged.people) {
+    person.new_id = randomUUID();
+    person.company_id = companyIds.get(person.company_key as string);
+  }
+  const people = await upsertPeople(client, organisationId, merged.people);
   const personIds = idsByKey(people);
-  const positionRows = merged.positions.map((p) => ({
-    ...p.row,
-    company_id: companyIds.get(p.companyKey),
-    person_id: personIds.get(p.personKey),
-  }));
+  const positionRows = positionsById(merged.positions, companyIds, personIds);
   const written = await upsertPositions(client, organisationId, positionRows);
   return {
     companies: countActions(companies),
@@ -105,7 +96,7 @@ export async function ingestProspects(pool: Pool, input: IngestInput): Promise<I
       'invalid_items',
     );
   }
-  return withTransaction(pool, async (client) => {
+  const response = await withTransaction(pool, async (client) => {
     const counts = await upsertProspects(
       client,
       input.organisationId,
@@ -122,4 +113,11 @@ export async function ingestProspects(pool: Pool, input: IngestInput): Promise<I
     });
     return { runId, received: input.data.length, accepted: valid.length, ...counts, rejected };
   });
+  await refreshStatistics(pool);
+  return response;
+}
+
+/** Keeps planner statistics in step with bulk growth; an optimisation only, so a failure is ignored. */
+export async function refreshStatistics(pool: Pool): Promise<void> {
+  await analyseGrownIngestTables(pool).catch(() => undefined);
 }

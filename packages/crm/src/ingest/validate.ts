@@ -1,4 +1,5 @@
 import { PharowItem, type RejectedItem } from '@prospectflow/contracts';
+import { normaliseFast } from './fast-normalise.js';
 
 export interface ValidItem {
   index: number;
@@ -10,6 +11,11 @@ export function validateItems(data: readonly unknown[]): { valid: ValidItem[]; r
   const valid: ValidItem[] = [];
   const rejected: RejectedItem[] = [];
   data.forEach((raw, index) => {
+    const fast = normaliseFast(raw);
+    if (fast) {
+      valid.push({ index, item: fast });
+      return;
+    }
     const parsed = PharowItem.safeParse(raw);
     if (parsed.success) {
       valid.push({ index, item: parsed.data });

@@ -6,6 +6,7 @@ export {
   type UpsertedRow,
   type UpsertAction,
 } from './ingest-upsert.js';
+export { analyseGrownIngestTables } from './ingest-statistics.js';
 export {
   insertIngestRun,
   finishIngestRun,
