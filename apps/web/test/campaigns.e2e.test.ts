@@ -86,6 +86,7 @@ describe('campaign dashboard: mailbox, two-step sequence, enrollment, approval, 
   it('adds a mailbox on the local SMTP server; the test email arrives and marks it verified', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mailboxes' }).click();
     await page.waitForURL(`${baseUrl}/settings/mailboxes`);
+    await page.waitForLoadState('networkidle');
     await page.getByTestId('mailbox-new').click();
     await page.getByTestId('mailbox-from-name').fill('Sales team');
     await page.getByTestId('mailbox-from-email').fill(MAILBOX_EMAIL);
@@ -131,6 +132,16 @@ describe('campaign dashboard: mailbox, two-step sequence, enrollment, approval, 
   });
 
   it('sets the mailbox, an always-open window and approval, then builds two template steps', async () => {
+    // A refused field is named under the field itself.
+    await page.getByTestId('settings-timezone').fill('Mars/Olympus_Mons');
+    await page.getByTestId('settings-save').click();
+    const timezoneError = page.locator('#settings-timezone-error');
+    await timezoneError.waitFor();
+    expect(await timezoneError.textContent()).toContain('Unknown IANA time zone');
+    expect(await page.getByTestId('settings-timezone').getAttribute('aria-describedby')).toBe(
+      'settings-timezone-error',
+    );
+    await page.getByTestId('settings-timezone').fill('Europe/Paris');
     await page.getByTestId('settings-mailbox').selectOption({ label: `Sales team <${MAILBOX_EMAIL}>` });
     for (const day of [1, 2, 3, 4, 5, 6, 7]) await page.getByTestId(`settings-day-${day}`).check();
     await page.getByTestId('settings-start-hour').selectOption('0');
@@ -162,6 +173,8 @@ describe('campaign dashboard: mailbox, two-step sequence, enrollment, approval, 
     await page.getByTestId('preview-render').click();
     await page.getByTestId('preview-result').waitFor();
     expect(await page.getByTestId('preview-subject').textContent()).toBe(`Hello ${PEOPLE[0]!.first}`);
+    const previewBody = page.frameLocator('[data-testid=step-preview] iframe').locator('body');
+    expect(await previewBody.textContent()).toContain(`Bonjour ${PEOPLE[0]!.first},`);
 
     await page.getByTestId('campaign-start').click();
     await pollUntil(
@@ -252,4 +265,42 @@ describe('campaign dashboard: mailbox, two-step sequence, enrollment, approval, 
     );
     expect(await page.getByTestId('enrollment-row').count()).toBe(2);
   }, 180_000);
+
+  it('writes a prompt and saves a second version; an A/B test on step 2 shows its weights', async () => {
+    await goto('/campaigns/prompts');
+    await page.getByTestId('prompt-new').click();
+    await page.getByTestId('prompt-name').fill(`Intro ${suffix}`);
+    await page
+      .getByTestId('prompt-user')
+      .fill('Write two lines to {{person.firstName | "the owner"}} of {{company.name}}.');
+    await page.getByTestId('prompt-create').click();
+    await page.getByTestId('prompt-editor').waitFor();
+    expect(await page.getByTestId('prompt-version').textContent()).toBe('v1');
+    await page.getByTestId('prompt-edit-user').fill('Write three lines to {{person.firstName}}.');
+    await page.getByTestId('prompt-save').click();
+    await pollUntil(async () => (await page.getByTestId('prompt-version').textContent()) === 'v2', {
+      what: 'version 2',
+    });
+    expect(await page.getByTestId('prompt-history').locator('li').count()).toBe(2);
+
+    await page.goto(campaignUrl);
+    await page.waitForLoadState('networkidle');
+    await page.getByTestId('step-1-experiments').locator('summary').click();
+    await page.getByTestId('step-1-experiment-new').click();
+    const form = page.getByTestId('step-1-experiment-form');
+    await page.getByTestId('step-1-v0-weight').fill('3');
+    for (const index of [0, 1]) {
+      await page.getByTestId(`step-1-v${index}-subject`).fill(`Variant ${index} for {{person.firstName}}`);
+      await page.getByTestId(`step-1-v${index}-body`).fill(`Body ${index}`);
+    }
+    expect(await form.textContent()).toContain('75 % of enrollments');
+    await page.getByTestId('step-1-experiment-save').click();
+    const experiments = page.getByTestId('step-1-experiments');
+    await experiments.locator('table').waitFor();
+    expect(await experiments.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/^A\s*3\s*75 %/),
+      expect.stringMatching(/^B\s*1\s*25 %/),
+    ]);
+    await saveScreenshot(page, 'campaigns-ab-test');
+  });
 });

@@ -1,7 +1,7 @@
 import type { ErrorBody } from '@prospectflow/contracts';
 
 interface FetchOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** JSON, or raw bytes (a CSV file) sent as they are with their own `content-type` header. */
   body?: Record<string, unknown> | Blob;
   query?: Record<string, string>;
