@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 const ignored = ['**/node_modules/**', '**/.nuxt/**', '**/.output/**', '**/dist/**'];
+// Tests that stop the shared broker: they run alone, after every other project (doc/DEVELOPMENT.md).
+const serialIntegration = ['apps/worker/test/outreach-broker-outage.int.test.ts'];
 
 export default defineConfig({
   test: {
@@ -16,10 +18,23 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['{apps,packages}/**/*.int.test.ts'],
+          exclude: [...ignored, ...serialIntegration],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration-serial',
+          include: serialIntegration,
           exclude: ignored,
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          // Group 1 starts once every group-0 project (unit, integration, e2e) has finished.
+          sequence: { groupOrder: 1 },
+          poolOptions: { forks: { singleFork: true } },
         },
       },
       {

@@ -7,6 +7,7 @@ import { createPool, dropDatabase, ensureDatabase, migrate, withDatabaseName } f
 import { pharowItems } from '@prospectflow/testing';
 import { benchEnv, printTable } from './support.js';
 import { baselineInsert } from './ingest-baseline.js';
+import { buildNodeApp } from '../scripts/build-node-app.js';
 
 // Full HTTP path (API in its own process, as in production) against a baseline that writes the
 // same rows with one plain SQL statement, in the same run on the same database server.
@@ -24,13 +25,28 @@ const port = await new Promise<number>((resolve) => {
   });
 });
 const generous = '1000000/60';
-// INGEST_BENCH_API_NODE_FLAGS: Node flags for the API process only (e.g. heap sizing experiments).
-// INGEST_BENCH_API_ENTRY: a compiled API entry (e.g. an esbuild bundle of apps/api/src/main.ts) to
-// run without the tsx loader.
-const apiNodeFlags = process.env.INGEST_BENCH_API_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-const apiEntry = process.env.INGEST_BENCH_API_ENTRY
-  ? [process.env.INGEST_BENCH_API_ENTRY]
-  : ['--import', 'tsx', 'apps/api/src/main.ts'];
+// By default the API runs as in production: the esbuild bundle (rebuilt now, so never stale),
+// started with the Node flags of `pnpm --filter @prospectflow/api start`.
+// INGEST_BENCH_API_ENTRY=apps/api/src/main.ts runs the TypeScript sources under tsx instead; any
+// other entry (e.g. a bundle built elsewhere) is run as is.
+// INGEST_BENCH_API_NODE_FLAGS replaces the Node flags of the API process (e.g.
+// `--max-old-space-size=256` for heap sizing experiments; empty for none).
+const { apiEntry, apiNodeFlags } = await apiCommand();
+async function apiCommand(): Promise<{ apiEntry: string[]; apiNodeFlags: string[] }> {
+  const overrideFlags = process.env.INGEST_BENCH_API_NODE_FLAGS?.split(' ').filter(Boolean);
+  const entry = process.env.INGEST_BENCH_API_ENTRY;
+  if (entry?.endsWith('.ts')) return { apiEntry: ['--import', 'tsx', entry], apiNodeFlags: overrideFlags ?? [] };
+  if (entry) return { apiEntry: [entry], apiNodeFlags: overrideFlags ?? [] };
+  const { outfile } = await buildNodeApp('apps/api');
+  const start = (JSON.parse(readFileSync('apps/api/package.json', 'utf8')) as { scripts: Record<string, string> })
+    .scripts.start!.split(' ')
+    .filter(Boolean);
+  if (start[0] !== 'node' || start.at(-1) !== 'dist/main.js') {
+    throw new Error(`apps/api start script is not "node [flags] dist/main.js": ${start.join(' ')}`);
+  }
+  return { apiEntry: [outfile], apiNodeFlags: overrideFlags ?? start.slice(1, -1) };
+}
+console.log(`API process: node ${[...apiNodeFlags, ...apiEntry].join(' ')}`);
 const api = spawn(process.execPath, [...apiNodeFlags, ...apiEntry], {
   env: {
     ...process.env,
@@ -141,6 +157,20 @@ const failures = outcomes.filter((o) => o.status === 'rejected').length;
 rows.push({
   scenario: `4 concurrent overlapping clients × 4,000 items (${failures} failures)`,
   'items/s': Math.round(16_000 / ((performance.now() - concurrentStart) / 1000)),
+  'p95 ms': '—',
+  'API peak RSS MB': Math.round(peakRssMb()),
+});
+
+// Heavier than the target (50,000 items in sequence): four 10,000-item requests at once must not
+// exhaust the API's heap, whatever --max-old-space-size the start script sets.
+const concurrentBig = [0, 1, 2, 3].map((n) => pharowItems(10_000, { seed: 400 + n, prefix: `wide${n}` }));
+const wideStart = performance.now();
+const wideOutcomes = await Promise.allSettled(concurrentBig.map((batch) => timedIngest(batch)));
+const wideFailures = wideOutcomes.filter((o) => o.status === 'rejected');
+for (const failure of wideFailures) console.error((failure as PromiseRejectedResult).reason);
+rows.push({
+  scenario: `4 concurrent clients × 10,000 new items (${wideFailures.length} failures)`,
+  'items/s': Math.round(40_000 / ((performance.now() - wideStart) / 1000)),
   'p95 ms': '—',
   'API peak RSS MB': Math.round(peakRssMb()),
 });

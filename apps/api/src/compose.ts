@@ -2,7 +2,7 @@ import type { Pool } from '@prospectflow/db';
 import { pingDatabase } from '@prospectflow/db';
 import { pingBroker } from '@prospectflow/messaging/ping';
 import type { Logger, Metrics } from '@prospectflow/observability';
-import { loadMailboxSecretsKey, systemClock, type Clock } from '@prospectflow/outreach';
+import { loadMailboxSecretsKey, systemClock, webhookTargetPolicy, type Clock } from '@prospectflow/outreach';
 import { pingRedis, type Redis } from '@prospectflow/redis';
 import { createApp } from './app.js';
 import type { ApiConfig } from './config.js';
@@ -15,8 +15,10 @@ import { devAuthRoutes } from './modules/iam/dev-routes.js';
 import { importsRoutes } from './modules/crm/imports-routes.js';
 import { ingestRoutes } from './modules/crm/ingest-routes.js';
 import { iamRoutes } from './modules/iam/routes.js';
+import { inboundRoutes } from './modules/outreach/inbound-routes.js';
 import { outreachRoutes } from './modules/outreach/routes.js';
 import { trackingRoutes } from './modules/outreach/tracking-routes.js';
+import { webhooksRoutes } from './modules/outreach/webhooks-routes.js';
 import { cognitoVerifier, devVerifier, type TokenVerifier } from './modules/iam/token-verifier.js';
 
 export interface ApiServices {
@@ -49,20 +51,28 @@ export async function buildApi(services: ApiServices) {
   routers.push(iamRoutes(pool), prospectsRoutes(pool, logger), companiesRoutes(pool));
   routers.push(ingestRoutes({ pool, redis, logger }));
   routers.push(importsRoutes({ pool, logger, bodyLimit: config.API_IMPORT_BODY_LIMIT }));
+  const outreach = {
+    pool,
+    logger,
+    clock: services.clock ?? systemClock,
+    secretsKey: loadMailboxSecretsKey(config, logger),
+    ses: {
+      region: config.AWS_REGION,
+      endpoint: config.SES_ENDPOINT,
+      credentials:
+        config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
+          ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }
+          : undefined,
+    },
+  };
+  routers.push(...outreachRoutes(outreach));
+  routers.push(inboundRoutes({ ...outreach, bodyLimit: config.API_INBOUND_BODY_LIMIT }));
   routers.push(
-    ...outreachRoutes({
+    webhooksRoutes({
       pool,
       logger,
-      clock: services.clock ?? systemClock,
       secretsKey: loadMailboxSecretsKey(config, logger),
-      ses: {
-        region: config.AWS_REGION,
-        endpoint: config.SES_ENDPOINT,
-        credentials:
-          config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
-            ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }
-            : undefined,
-      },
+      targets: webhookTargetPolicy(config),
     }),
   );
   return createApp({

@@ -36,6 +36,8 @@ const ApiEnv = BaseEnv.extend(ServicesEnv.shape)
     API_BODY_LIMIT: z.string().default('100kb'),
     API_INGEST_BODY_LIMIT: z.string().default('25mb'),
     API_IMPORT_BODY_LIMIT: z.string().default('20mb'),
+    /** Raw RFC 822 body of `POST /api/v1/inbound/mail` (413 beyond; messages over 10 MB are refused anyway). */
+    API_INBOUND_BODY_LIMIT: z.string().default('10mb'),
     /** Express `trust proxy`: `true`, `false`, a hop count, or a list of trusted subnets. */
     API_TRUST_PROXY: z
       .string()
@@ -68,6 +70,8 @@ const ApiEnv = BaseEnv.extend(ServicesEnv.shape)
     AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
     AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     SES_ENDPOINT: z.url().optional(),
+    // Outbound webhooks: loopback/private targets allowed (dev, test); unset = false with NODE_ENV=production.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.AUTH_MODE === 'cognito') {

@@ -7,6 +7,7 @@ import {
   defineCrmTopology,
   defineLeadMagnetTopology,
   defineOutreachTopology,
+  defineWebhooksTopology,
   type ConnectionManager,
 } from '@prospectflow/messaging';
 import { createChildLogger, type Logger } from '@prospectflow/observability';
@@ -15,14 +16,18 @@ import {
   createLlmClient,
   loadMailboxSecretsKey,
   systemClock,
+  webhookTargetPolicy,
   type Clock,
 } from '@prospectflow/outreach';
 import type { WorkerConfig } from './config.js';
 import { consumeImports } from './consumers/crm-import.js';
 import { consumeLeadMagnetEmails } from './consumers/lead-magnet-email.js';
 import { consumeOutreachDrafts } from './consumers/outreach-draft.js';
+import { consumeOutreachReplies } from './consumers/outreach-reply.js';
 import { consumeOutreachSends } from './consumers/outreach-send.js';
+import { consumeWebhookDeliveries } from './consumers/webhook-delivery.js';
 import type { WorkerMetrics } from './metrics.js';
+import { startWorkerImapPolling } from './imap/start.js';
 import { startOutboxRelay } from './outbox/relay.js';
 import { startScheduler } from './scheduler/loop.js';
 
@@ -52,6 +57,7 @@ export async function composeWorker(services: WorkerServices): Promise<Worker> {
       defineOutreachTopology({ maxDeliveries, backoff }),
       defineCrmTopology({ maxDeliveries, backoff }),
       defineLeadMagnetTopology({ maxDeliveries, backoff }),
+      defineWebhooksTopology({ maxDeliveries, backoff }),
     ],
     logger: createChildLogger('Messaging', logger),
     connectionName: 'prospectflow-worker',
@@ -81,6 +87,16 @@ export async function composeWorker(services: WorkerServices): Promise<Worker> {
     concurrency: config.LEAD_MAGNET_EMAIL_CONCURRENCY,
   });
   const outreach = await startOutreach(services, broker);
+  await consumeWebhookDeliveries({
+    broker,
+    pool,
+    secretsKey: loadMailboxSecretsKey(config, logger),
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    ...webhookTargetPolicy(config),
+    logger: createChildLogger('WebhookDelivery', logger),
+    metrics,
+    concurrency: config.WEBHOOK_CONCURRENCY,
+  });
   const relay = startOutboxRelay({
     pool,
     publish: (routingKey, payload, options) => broker.publish(routingKey, payload, options),
@@ -90,10 +106,12 @@ export async function composeWorker(services: WorkerServices): Promise<Worker> {
     onPublished: (count) => metrics.outboxPublished.inc(count),
     onFailed: (count) => metrics.outboxFailed.inc(count),
   });
+  const imap = startWorkerImapPolling({ ...services, broker, clock: services.clock ?? systemClock });
   return {
     broker,
     stop: async () => {
       shutdown.abort();
+      await imap?.stop();
       await outreach.scheduler.stop();
       await relay.stop();
       await broker.close();
@@ -108,7 +126,7 @@ function staticAwsCredentials(config: WorkerConfig) {
   return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
 }
 
-/** The campaign engine: draft and send consumers and the scheduler loop (doc/OUTREACH.md "Workers"). */
+/** The campaign engine: draft, send and reply consumers and the scheduler loop (doc/OUTREACH.md "Workers"). */
 async function startOutreach(services: WorkerServices, broker: ConnectionManager) {
   const { config, pool, logger, metrics } = services;
   const clock = services.clock ?? systemClock;
@@ -145,6 +163,15 @@ async function startOutreach(services: WorkerServices, broker: ConnectionManager
     logger: sendLog,
     metrics,
     concurrency: config.OUTREACH_SEND_CONCURRENCY,
+  });
+  await consumeOutreachReplies({
+    broker,
+    pool,
+    clock,
+    defaultPauseDays: config.OUTREACH_AUTO_REPLY_PAUSE_DAYS,
+    logger: createChildLogger('OutreachReply', logger),
+    metrics,
+    concurrency: config.OUTREACH_REPLY_CONCURRENCY,
   });
   const scheduler = startScheduler({
     pool,

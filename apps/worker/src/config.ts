@@ -28,11 +28,30 @@ const WorkerEnv = BaseEnv.extend(ServicesEnv.shape).extend({
   OUTREACH_CLAIM_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   OUTREACH_DRAFT_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
   OUTREACH_SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+  OUTREACH_REPLY_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(5),
+  /** Pause of an enrollment after an out-of-office whose text gives no return date. */
+  OUTREACH_AUTO_REPLY_PAUSE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   LLM_BASE_URL: z.url().optional(),
   LLM_API_KEY: z.string().min(1).optional(),
   LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  // Outbound webhooks (doc/OUTREACH.md "Outbound webhooks"). Private targets: loopback/private
+  // addresses allowed (dev, test); defaults to false with NODE_ENV=production.
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
+  // IMAP polling of mailboxes with IMAP settings (doc/OUTREACH.md "IMAP polling").
+  IMAP_POLL_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  IMAP_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
+  IMAP_POLL_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
+  IMAP_POLL_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  IMAP_POLL_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+  IMAP_POLL_MAX_MESSAGES: z.coerce.number().int().min(1).max(100_000).default(1000),
+  IMAP_POLL_MAX_BACKOFF_MS: z.coerce.number().int().min(10).max(86_400_000).default(1_800_000),
 });
 
 export type WorkerConfig = z.infer<typeof WorkerEnv>;

@@ -42,6 +42,43 @@ export function createWorkerMetrics() {
       labelNames: ['organisation_id'] as const,
       registers,
     }),
+    webhookDeliveries: new Counter({
+      name: 'webhook_deliveries_total',
+      help: 'Webhook delivery jobs by organisation and outcome (delivered, retry, exhausted, rejected, settled, busy, gone)',
+      labelNames: ['organisation_id', 'outcome'] as const,
+      registers,
+    }),
+    webhookRequestDuration: new Histogram({
+      name: 'webhook_request_duration_seconds',
+      help: 'Duration of webhook POSTs until the answer (or the failure), by outcome',
+      labelNames: ['outcome'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    imapMessagesPublished: new Counter({
+      name: 'imap_messages_published_total',
+      help: 'Inbound messages read by IMAP polling and published to outreach.reply, by organisation',
+      labelNames: ['organisation_id'] as const,
+      registers,
+    }),
+    imapPollFailures: new Counter({
+      name: 'imap_poll_failures_total',
+      help: 'IMAP polls that failed (connection, login, settings), by organisation',
+      labelNames: ['organisation_id'] as const,
+      registers,
+    }),
+    repliesDetected: new Counter({
+      name: 'replies_detected_total',
+      help: 'Inbound messages matched to our outreach and stored, by organisation and classification',
+      labelNames: ['organisation_id', 'classification'] as const,
+      registers,
+    }),
+    inboundMail: new Counter({
+      name: 'inbound_mail_total',
+      help: 'Inbound messages handled by source (webhook, imap) and outcome (stored, duplicate, unmatched, unparseable)',
+      labelNames: ['source', 'outcome'] as const,
+      registers,
+    }),
     outboxFailed: new Counter({
       name: 'outbox_publish_failures_total',
       help: 'Outbox publishes that failed and were postponed',

@@ -6,6 +6,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   manager: [
     'organisation:read',
     'mailboxes:manage',
+    'webhooks:manage',
     'campaigns:read',
     'campaigns:write',
     'enrollments:write',

@@ -12,6 +12,7 @@ export const Permission = z.enum([
   'members:manage',
   'api-keys:manage',
   'mailboxes:manage',
+  'webhooks:manage',
   'campaigns:read',
   'campaigns:write',
   'enrollments:write',

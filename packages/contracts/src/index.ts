@@ -14,3 +14,5 @@ export * from './outreach-experiments.js';
 export * from './outreach-enrollments.js';
 export * from './outreach-messages.js';
 export * from './outreach-jobs.js';
+export * from './outreach-webhooks.js';
+export * from './outreach-replies.js';

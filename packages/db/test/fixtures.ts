@@ -117,6 +117,18 @@ export const TENANT_TABLES: Record<string, TenantTable> = {
   },
   tracking_pixels: { refs: { message_id: 'outreach_messages' }, values: () => ({ token_hash: randomHash() }) },
   tracking_message_open_stats: { refs: { message_id: 'outreach_messages' }, values: () => ({ open_count: 1 }) },
+  outreach_webhook_endpoints: {
+    refs: {},
+    values: () => ({
+      url: 'https://hooks.example.test/pf',
+      event_types: ['reply.received'],
+      secret_encrypted: 'v1.x.y.z',
+    }),
+  },
+  outreach_webhook_deliveries: {
+    refs: { endpoint_id: 'outreach_webhook_endpoints' },
+    values: () => ({ event_id: randomUUID(), event_type: 'ping', event_created_at: new Date(), payload: '{}' }),
+  },
   tracking_click_events: {
     refs: { message_id: 'outreach_messages' },
     values: () => ({ url: 'https://example.test/' }),

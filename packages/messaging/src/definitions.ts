@@ -1,5 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { crmTopology, leadMagnetTopology, outreachTopology, type ArgumentValue, type Topology } from './topology.js';
+import {
+  crmTopology,
+  leadMagnetTopology,
+  outreachTopology,
+  webhooksTopology,
+  type ArgumentValue,
+  type Topology,
+} from './topology.js';
 
 /** The subset of RabbitMQ's definitions import format that a topology produces. */
 export interface RabbitDefinitions {
@@ -31,7 +38,12 @@ export interface RabbitDefinitions {
 }
 
 /** Topologies written to `infra/rabbitmq/definitions.json`; add a family here when an app gets queues. */
-export const INFRA_TOPOLOGIES: readonly Topology[] = [outreachTopology, crmTopology, leadMagnetTopology];
+export const INFRA_TOPOLOGIES: readonly Topology[] = [
+  outreachTopology,
+  crmTopology,
+  leadMagnetTopology,
+  webhooksTopology,
+];
 
 export const DEFINITIONS_PATH = fileURLToPath(new URL('../../../infra/rabbitmq/definitions.json', import.meta.url));
 

@@ -38,9 +38,11 @@ export {
   defineLeadMagnetTopology,
   defineOutreachTopology,
   defineTopology,
+  defineWebhooksTopology,
   findTopology,
   leadMagnetTopology,
   outreachTopology,
+  webhooksTopology,
   type Topology,
   type TopologyOptions,
 } from './topology.js';

@@ -152,3 +152,11 @@ export function defineLeadMagnetTopology(overrides: Pick<TopologyOptions, 'maxDe
 
 /** The lead-magnet family with the default policy, as written to infra/rabbitmq/definitions.json. */
 export const leadMagnetTopology: Topology = defineLeadMagnetTopology();
+
+/** Outbound webhook deliveries (`webhooks.deliver`, doc/OUTREACH.md "Outbound webhooks"). */
+export function defineWebhooksTopology(overrides: Pick<TopologyOptions, 'maxDeliveries' | 'backoff'> = {}): Topology {
+  return defineTopology({ prefix: 'webhooks', queues: ['deliver'], ...overrides });
+}
+
+/** The webhooks family with the default policy, as written to infra/rabbitmq/definitions.json. */
+export const webhooksTopology: Topology = defineWebhooksTopology();

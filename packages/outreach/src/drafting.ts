@@ -2,12 +2,10 @@ import {
   ensureVariantAssignment,
   getDraftContext,
   getPromptText,
-  insertOutboundMessage,
-  insertTasks,
-  listRunningVariants,
-  listSentThread,
   lockTask,
+  pauseAfterFailure,
   settleTask,
+  storeDraft,
   withTransaction,
   type DraftContext,
   type Pool,
@@ -68,7 +66,7 @@ export function templateContextOf(ctx: DraftContext): TemplateContext {
 export function promptMessages(
   prompt: { systemPrompt: string; userPrompt: string },
   context: TemplateContext,
-  thread: ThreadMessage[],
+  thread: Pick<ThreadMessage, 'subject' | 'bodyText'>[],
 ): ChatMessage[] {
   const system = [renderTemplate(prompt.systemPrompt, context).trim(), ANSWER_FORMAT].filter(Boolean).join('\n\n');
   const earlier = thread.map(
@@ -82,7 +80,7 @@ export function promptMessages(
 }
 
 async function pickVariant(pool: Pool, ctx: DraftContext): Promise<StepVariant | null> {
-  const variants = await listRunningVariants(pool, ctx.organisationId, ctx.stepId);
+  const { variants } = ctx;
   if (variants.length === 0) return null;
   const picked = assignVariant(ctx.enrollmentId, ctx.stepId, variants);
   const stored = await ensureVariantAssignment(pool, {
@@ -100,7 +98,7 @@ async function renderContent(
   source: { promptId: string | null; subjectTemplate: string | null; bodyTemplate: string | null },
 ): Promise<RenderedContent> {
   const context = templateContextOf(ctx);
-  const thread = await listSentThread(deps.pool, ctx.organisationId, ctx.enrollmentId);
+  const { thread } = ctx;
   const replySubject = thread.length > 0 ? `Re: ${thread[thread.length - 1]!.subject ?? ''}`.trim() : '';
   if (source.bodyTemplate?.trim()) {
     const subject = source.subjectTemplate?.trim() ? source.subjectTemplate : replySubject;
@@ -127,48 +125,51 @@ export async function draftTask(
   deps: DraftDeps,
   job: { organisationId: string; taskId: string },
 ): Promise<DraftResult> {
-  const task = await lockTask(deps.pool, job.organisationId, job.taskId);
-  if (!task || task.status !== 'claimed' || task.kind !== 'draft') return { outcome: 'skipped', reason: 'not_claimed' };
   const ctx = await getDraftContext(deps.pool, job.organisationId, job.taskId);
-  if (!ctx) return { outcome: 'skipped', reason: 'step_deleted' };
+  if (!ctx || ctx.taskStatus !== 'claimed' || ctx.taskKind !== 'draft')
+    return { outcome: 'skipped', reason: 'not_claimed' };
   if (!ctx.campaign.mailboxId || !ctx.mailbox) throw new DraftError('The campaign has no mailbox', 'no_mailbox');
   const variant = await pickVariant(deps.pool, ctx);
   const content = await renderContent(deps, ctx, variant ?? ctx.step);
   const status = ctx.campaign.requireApproval ? 'draft' : 'approved';
-  return withTransaction(deps.pool, async (client) => {
-    const locked = await lockTask(client, job.organisationId, job.taskId);
-    if (locked?.status !== 'claimed') return { outcome: 'skipped', reason: 'not_claimed' } as const;
-    const messageId = await insertOutboundMessage(client, {
+  const sendAt = nextSendingInstant(deps.clock(), {
+    timezone: ctx.campaign.timezone,
+    sendDays: ctx.campaign.sendDays,
+    startHour: ctx.campaign.sendStartHour,
+    endHour: ctx.campaign.sendEndHour,
+  });
+  const stored = await storeDraft(
+    deps.pool,
+    job.taskId,
+    {
       organisationId: ctx.organisationId,
       enrollmentId: ctx.enrollmentId,
       stepId: ctx.stepId,
       variantId: variant?.id ?? null,
       mailboxId: ctx.campaign.mailboxId,
       status,
-      fromEmail: ctx.mailbox!.fromEmail,
+      fromEmail: ctx.mailbox.fromEmail,
       toEmail: ctx.position.email,
       subject: content.subject,
       bodyText: content.text,
       bodyHtml: content.html,
-    });
-    await settleTask(client, job.organisationId, job.taskId, 'done');
-    if (messageId && status === 'approved') {
-      const sendAt = nextSendingInstant(deps.clock(), {
-        timezone: ctx.campaign.timezone,
-        sendDays: ctx.campaign.sendDays,
-        startHour: ctx.campaign.sendStartHour,
-        endHour: ctx.campaign.sendEndHour,
-      });
-      await insertTasks(client, [
-        {
-          organisationId: ctx.organisationId,
-          enrollmentId: ctx.enrollmentId,
-          stepId: ctx.stepId,
-          kind: 'send',
-          scheduledFor: sendAt,
-        },
-      ]);
-    }
-    return { outcome: 'drafted', messageId, status, variantKey: variant?.key ?? null } as const;
+    },
+    sendAt,
+  );
+  if (!stored.settled) return { outcome: 'skipped', reason: 'not_claimed' };
+  return { outcome: 'drafted', messageId: stored.messageId, status, variantKey: variant?.key ?? null };
+}
+
+/** A draft that failed for good: task failed with the reason, enrollment paused; resuming drafts the step again. */
+export async function failDraftTask(
+  deps: Pick<DraftDeps, 'pool' | 'clock'>,
+  job: { organisationId: string; taskId: string },
+  reason: string,
+): Promise<void> {
+  await withTransaction(deps.pool, async (client) => {
+    const task = await lockTask(client, job.organisationId, job.taskId);
+    if (!task || task.status !== 'claimed' || !task.stepId) return;
+    await settleTask(client, job.organisationId, job.taskId, 'failed', reason);
+    await pauseAfterFailure(client, job.organisationId, task.enrollmentId, task.stepId, 'retry', deps.clock());
   });
 }

@@ -46,6 +46,7 @@ export { runSchedulerTick, type SchedulerTickOptions, type SchedulerTickResult }
 export {
   DraftError,
   draftTask,
+  failDraftTask,
   promptMessages,
   templateContextOf,
   type DraftDeps,
@@ -54,3 +55,31 @@ export {
 export { giveUpSend, sendTask, type SendDeps, type SendResult } from './sending.js';
 export { TransportCache } from './transport-cache.js';
 export { unsubscribePage } from './unsubscribe-page.js';
+export * from './webhooks/index.js';
+export * from './imap/index.js';
+export {
+  InboundParseError,
+  parseInboundMail,
+  sanitizeInboundHtml,
+  type DeliveryStatus,
+  type InboundMail,
+} from './replies/parse-inbound.js';
+export { newTextOf } from './replies/quoted-text.js';
+export { findReturnDate } from './replies/return-date.js';
+export { classifyInbound, type ClassificationResult } from './replies/classify.js';
+export {
+  DEFAULT_AUTO_REPLY_PAUSE_DAYS,
+  applyClassification,
+  autoReplyPauseEnd,
+  type AppliedClassification,
+  type ApplyClassificationInput,
+} from './replies/apply-classification.js';
+export { matchOutbound, stripReplyPrefixes, type OutboundMatch } from './replies/match-outbound.js';
+export { processInboundMail, type InboundDeps, type InboundOutcome } from './replies/process-inbound.js';
+export {
+  INBOUND_SIGNATURE_TOLERANCE_SECONDS,
+  generateInboundSecret,
+  signInboundBody,
+  verifyInboundAuth,
+  type InboundAuthResult,
+} from './replies/inbound-signature.js';

@@ -6,6 +6,7 @@ import {
   lockDueTasks,
   lockSendScopes,
   reclaimStaleTasks,
+  resumeExpiredPauses,
   settleTask,
   withTransaction,
   type DueTask,
@@ -37,6 +38,8 @@ export interface SchedulerTickResult {
   claimed: number;
   deferred: number;
   reclaimed: number;
+  /** Enrollments whose automatic pause (out-of-office) ended. */
+  resumed: number;
 }
 
 const windowOf = (task: DueTask): SendingWindow => ({
@@ -98,7 +101,8 @@ async function planSends(db: Queryable, sends: DueTask[], now: Date, random: () 
 }
 
 /**
- * One scheduler pass in one transaction: takes back expired claims, locks due tasks
+ * One scheduler pass in one transaction: takes back expired claims, resumes enrollments whose
+ * automatic pause ended, locks due tasks
  * (FOR UPDATE SKIP LOCKED, so several workers share the work), claims drafts and the sends the
  * window and caps allow, postpones the others, and writes the outbox rows for the claimed ones.
  */
@@ -106,6 +110,7 @@ export async function runSchedulerTick(options: SchedulerTickOptions): Promise<S
   const now = options.clock();
   return withTransaction(options.pool, async (client) => {
     const reclaimed = await reclaimStaleTasks(client, now);
+    const resumed = await resumeExpiredPauses(client, now);
     const due = await lockDueTasks(client, now, options.batchSize);
     const drafts = due.filter((t) => t.kind === 'draft');
     // A send task without an approved or queued message (rejected, or already failed) has nothing to do.
@@ -120,6 +125,6 @@ export async function runSchedulerTick(options: SchedulerTickOptions): Promise<S
       lockedUntil: new Date(now.getTime() + options.lockSeconds * 1000),
     });
     await deferTasks(client, plan.deferrals);
-    return { claimed: claimed.length, deferred: plan.deferrals.length, reclaimed };
+    return { claimed: claimed.length, deferred: plan.deferrals.length, reclaimed, resumed };
   });
 }

@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   advanceEnrollment,
-  countTaskAttempt,
-  getMailboxForSending,
-  isSuppressed,
-  lastSentHeaders,
+  lockSendWork,
   lockSendableMessage,
   lockTask,
   markSendFailed,
   markSending,
-  markSent,
+  markSentAndDone,
+  pauseAfterFailure,
   settleTask,
   withTransaction,
   type MailboxForSending,
@@ -57,17 +56,28 @@ async function settle(
 /** In one transaction: checks the task and its message, then guards approved → sending. */
 async function prepareSend(deps: SendDeps, job: Job): Promise<Prepared | SendResult> {
   return withTransaction(deps.pool, async (client) => {
-    const task = await lockTask(client, job.organisationId, job.taskId);
-    if (!task || task.status !== 'claimed' || task.kind !== 'send' || !task.stepId) {
-      return { outcome: 'skipped', reason: 'not_claimed' } as const;
+    const work = await lockSendWork(client, job.organisationId, job.taskId);
+    if (!work) {
+      const task = await lockTask(client, job.organisationId, job.taskId);
+      if (!task || task.status !== 'claimed' || task.kind !== 'send')
+        return { outcome: 'skipped', reason: 'not_claimed' };
+      return settle(client, job, 'cancelled', { outcome: 'skipped', reason: 'no message to send' });
     }
-    const message = await lockSendableMessage(client, job.organisationId, task.enrollmentId, task.stepId);
-    if (!message) return settle(client, job, 'cancelled', { outcome: 'skipped', reason: 'no message to send' });
+    if (work.taskStatus !== 'claimed' || work.taskKind !== 'send') return { outcome: 'skipped', reason: 'not_claimed' };
+    const { message, mailbox, previous } = work;
     if (message.status === 'sent')
       return settle(client, job, 'done', { outcome: 'already_sent', reason: 'already sent' });
     if (message.status === 'sending') {
       // A previous delivery died between the guard and the end of the send: it may have left.
       const reason = 'interrupted during an earlier send attempt; not sent again to avoid a duplicate';
+      await pauseAfterFailure(
+        client,
+        job.organisationId,
+        message.enrollmentId,
+        message.stepId,
+        'advance',
+        deps.clock(),
+      );
       return settle(client, job, 'failed', { outcome: 'interrupted', reason });
     }
     if (message.status === 'draft')
@@ -75,17 +85,17 @@ async function prepareSend(deps: SendDeps, job: Job): Promise<Prepared | SendRes
     if (message.enrollmentState !== 'active') {
       return settle(client, job, 'cancelled', { outcome: 'skipped', reason: `enrollment ${message.enrollmentState}` });
     }
-    if (!message.toEmail || (await isSuppressed(client, job.organisationId, message.toEmail))) {
+    if (!message.toEmail || work.suppressed) {
       return settle(client, job, 'cancelled', { outcome: 'skipped', reason: 'recipient suppressed' });
     }
     if (message.campaignStatus !== 'running') {
       return settle(client, job, 'pending', { outcome: 'deferred', reason: `campaign ${message.campaignStatus}` });
     }
-    const mailbox = message.mailboxId
-      ? await getMailboxForSending(client, job.organisationId, message.mailboxId)
-      : null;
-    if (!mailbox) return settle(client, job, 'failed', { outcome: 'skipped', reason: 'mailbox deleted' });
-    const previous = await lastSentHeaders(client, job.organisationId, message.enrollmentId);
+    if (!mailbox) {
+      await markSendFailed(client, job.organisationId, message.id, { status: 'failed', error: 'mailbox deleted' });
+      await pauseAfterFailure(client, job.organisationId, message.enrollmentId, message.stepId, 'retry', deps.clock());
+      return settle(client, job, 'failed', { outcome: 'skipped', reason: 'mailbox deleted' });
+    }
     const unsubscribeToken = generateTrackingToken();
     const pixelToken = message.openTracking ? generateTrackingToken() : null;
     const rfcMessageId = newMessageId(mailbox.fromEmail, randomUUID());
@@ -96,9 +106,9 @@ async function prepareSend(deps: SendDeps, job: Job): Promise<Prepared | SendRes
       references,
       unsubscribeTokenHash: hashTrackingToken(unsubscribeToken),
       pixelTokenHash: pixelToken ? hashTrackingToken(pixelToken) : null,
+      taskId: job.taskId,
     });
     if (!guarded) return { outcome: 'skipped', reason: 'taken by another delivery' } as const;
-    await countTaskAttempt(client, job.organisationId, job.taskId);
     const links = trackingUrls(deps.trackingBaseUrl, { pixel: pixelToken, unsubscribe: unsubscribeToken });
     const body = addTrackingAndUnsubscribe({ text: message.bodyText ?? '', html: message.bodyHtml ?? '' }, links);
     const email: OutgoingEmail = {
@@ -116,11 +126,25 @@ async function prepareSend(deps: SendDeps, job: Job): Promise<Prepared | SendRes
   });
 }
 
-/** Records a failed send: unknown delivery stays `sending` (never re-sent), otherwise retry or fail. */
+/**
+ * Records a failed send. Unknown delivery stays `sending` (never re-sent) and pauses the
+ * enrollment, which resumes at the next step; a permanent failure marks the message `failed` and
+ * pauses the enrollment, which resumes with a new draft of the step; a transient one is retried.
+ */
 async function recordFailure(deps: SendDeps, job: Job, prepared: Prepared, error: MailSendError): Promise<SendResult> {
   const { message } = prepared;
   if (error.delivered === 'unknown') {
-    await settleTask(deps.pool, job.organisationId, job.taskId, 'failed', `delivery unknown: ${error.message}`);
+    await withTransaction(deps.pool, async (client) => {
+      await settleTask(client, job.organisationId, job.taskId, 'failed', `delivery unknown: ${error.message}`);
+      await pauseAfterFailure(
+        client,
+        job.organisationId,
+        message.enrollmentId,
+        message.stepId,
+        'advance',
+        deps.clock(),
+      );
+    });
     return { outcome: 'unknown_delivery', reason: error.code };
   }
   await withTransaction(deps.pool, async (client) => {
@@ -128,7 +152,10 @@ async function recordFailure(deps: SendDeps, job: Job, prepared: Prepared, error
       status: error.permanent ? 'failed' : 'approved',
       error: error.message,
     });
-    if (error.permanent) await settleTask(client, job.organisationId, job.taskId, 'failed', error.message);
+    if (error.permanent) {
+      await settleTask(client, job.organisationId, job.taskId, 'failed', error.message);
+      await pauseAfterFailure(client, job.organisationId, message.enrollmentId, message.stepId, 'retry', deps.clock());
+    }
   });
   throw error;
 }
@@ -150,16 +177,34 @@ export async function sendTask(deps: SendDeps, job: Job): Promise<SendResult> {
       error instanceof MailSendError ? error : new MailSendError(String(error), false, 'no', 'transport_error');
     return recordFailure(deps, job, prepared, failure);
   }
-  const sentAt = deps.clock();
-  await withTransaction(deps.pool, async (client) => {
-    await markSent(client, job.organisationId, prepared.message.id, sentAt);
-    await settleTask(client, job.organisationId, job.taskId, 'done');
-    await advanceEnrollment(client, job.organisationId, prepared.message.enrollmentId, prepared.message.stepId, sentAt);
-  });
+  await recordSent(deps, job, prepared.message, deps.clock());
   return { outcome: 'sent', organisationId: job.organisationId, messageId: prepared.message.id };
 }
 
-/** After the last attempt of a job failed transiently: the message and task are marked failed. */
+const RECORD_SENT_DELAYS_MS = [100, 500, 2000, 5000];
+
+/**
+ * Records a send the server accepted: `sent`, task done, enrollment advanced. Retried on database
+ * errors (pool exhausted, failover), since giving up leaves the message `sending`, which a
+ * redelivered job must treat as interrupted.
+ */
+async function recordSent(deps: SendDeps, job: Job, message: SendableMessage, sentAt: Date): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await withTransaction(deps.pool, async (client) => {
+        await markSentAndDone(client, job.organisationId, message.id, job.taskId, sentAt);
+        await advanceEnrollment(client, job.organisationId, message.enrollmentId, message.stepId, sentAt);
+      });
+      return;
+    } catch (error) {
+      const delay = RECORD_SENT_DELAYS_MS[attempt];
+      if (delay === undefined) throw error;
+      await sleep(delay);
+    }
+  }
+}
+
+/** After the last attempt of a job failed transiently: message and task failed, enrollment paused (resume retries). */
 export async function giveUpSend(deps: SendDeps, job: Job, reason: string): Promise<void> {
   await withTransaction(deps.pool, async (client) => {
     const task = await lockTask(client, job.organisationId, job.taskId);
@@ -167,6 +212,7 @@ export async function giveUpSend(deps: SendDeps, job: Job, reason: string): Prom
     const message = await lockSendableMessage(client, job.organisationId, task.enrollmentId, task.stepId);
     if (message && (message.status === 'approved' || message.status === 'queued')) {
       await markSendFailed(client, job.organisationId, message.id, { status: 'failed', error: reason });
+      await pauseAfterFailure(client, job.organisationId, task.enrollmentId, task.stepId, 'retry', deps.clock());
     }
     await settleTask(client, job.organisationId, job.taskId, 'failed', reason);
   });

@@ -1,8 +1,14 @@
 import { OUTREACH_DRAFT_QUEUE, OutreachTaskJob } from '@prospectflow/contracts';
-import { settleTask } from '@prospectflow/db';
 import { RetryableError, TerminalError, type ConnectionManager, type Consumer } from '@prospectflow/messaging';
 import type { Logger } from '@prospectflow/observability';
-import { DraftError, LlmRetryableError, LlmTerminalError, draftTask, type DraftDeps } from '@prospectflow/outreach';
+import {
+  DraftError,
+  LlmRetryableError,
+  LlmTerminalError,
+  draftTask,
+  failDraftTask,
+  type DraftDeps,
+} from '@prospectflow/outreach';
 import type { WorkerMetrics } from '../metrics.js';
 
 export interface DraftConsumerDeps extends DraftDeps {
@@ -15,7 +21,8 @@ export interface DraftConsumerDeps extends DraftDeps {
 /**
  * `outreach.draft`: drafts the email of a claimed task. Missing content and LLM 4xx fail the task
  * and dead-letter the job; LLM 429/5xx/timeouts are retried with the queue's back-off, and the
- * task fails when the last attempt does. A redelivered job finds the task done and is a no-op.
+ * task fails when the last attempt does. A failed task pauses its enrollment (resume drafts
+ * again). A redelivered job finds the task done and is a no-op.
  */
 export function consumeOutreachDrafts(deps: DraftConsumerDeps): Promise<Consumer> {
   const { logger: log } = deps;
@@ -31,7 +38,7 @@ export function consumeOutreachDrafts(deps: DraftConsumerDeps): Promise<Consumer
       } catch (error) {
         const terminal = error instanceof DraftError || error instanceof LlmTerminalError;
         if (terminal || context.attempt >= context.maxDeliveries) {
-          await settleTask(deps.pool, job.organisationId, job.taskId, 'failed', String((error as Error).message));
+          await failDraftTask(deps, job, String((error as Error).message));
         }
         if (terminal) throw new TerminalError((error as Error).message, { code: 'draft_failed', cause: error });
         if (error instanceof LlmRetryableError) throw new RetryableError(error.message, { code: 'llm_unavailable' });

@@ -3,13 +3,23 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { Pool } from '@prospectflow/db';
 
-/** A local SMTP server that keeps every message it accepts, parsed. */
-export async function startSmtpCatcher(options: { delayMs?: number } = {}) {
+/**
+ * A local SMTP server that keeps every message it accepts, parsed. `reject` answers RCPT TO with
+ * an SMTP reply code (e.g. 550 permanent, 451 transient) for the addresses it returns one for.
+ */
+export async function startSmtpCatcher(
+  options: { delayMs?: number; reject?: (address: string) => number | null } = {},
+) {
   const received: ParsedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const code = options.reject?.(address.address) ?? null;
+      if (code === null) return callback();
+      callback(Object.assign(new Error(`${code} recipient refused by the test server`), { responseCode: code }));
+    },
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -22,6 +32,8 @@ export async function startSmtpCatcher(options: { delayMs?: number } = {}) {
       });
     },
   });
+  // A client killed mid-session (the SIGKILL test) resets its socket; that is not a server failure.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return { received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };

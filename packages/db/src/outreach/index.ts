@@ -13,3 +13,8 @@ export * from './sending.js';
 export * from './assignments.js';
 export * from './tracking.js';
 export * from './suppressions.js';
+export * from './webhooks.js';
+export * from './webhook-deliveries.js';
+export * from './imap-polling.js';
+export * from './inbound-messages.js';
+export * from './replies.js';

@@ -3,6 +3,8 @@ import { query, type Queryable } from '../query.js';
 /** Everything the draft step needs about one task, read in one statement. */
 export interface DraftContext {
   taskId: string;
+  taskStatus: string;
+  taskKind: string;
   organisationId: string;
   enrollmentId: string;
   stepId: string;
@@ -28,9 +30,16 @@ export interface DraftContext {
   };
   position: { jobTitle: string | null; email: string | null };
   mailbox: { fromName: string; fromEmail: string } | null;
+  /** Variants of the step's running experiment (empty when none). */
+  variants: StepVariant[];
+  /** Outbound messages already sent to the enrollment, oldest first. */
+  thread: { subject: string | null; bodyText: string | null }[];
 }
 
-/** Loads the draft context of a task (null when the task or its step no longer exists). */
+/**
+ * Loads the draft context of a task with its status, the step's running variants and the thread
+ * so far, in one round trip (null when the task or its step no longer exists).
+ */
 export async function getDraftContext(
   db: Queryable,
   organisationId: string,
@@ -39,8 +48,10 @@ export async function getDraftContext(
   const result = await query<{ ctx: DraftContext }>(
     db,
     'outreach.draft_context',
-    `SELECT json_build_object(
-       'taskId', t.id, 'organisationId', t.organisation_id, 'enrollmentId', t.enrollment_id, 'stepId', s.id,
+    // The task first (by key), so the plan never depends on statistics of the big tables.
+    `WITH t AS MATERIALIZED (SELECT * FROM outreach_tasks WHERE organisation_id = $1 AND id = $2)
+     SELECT json_build_object(
+       'taskId', t.id, 'taskStatus', t.status, 'taskKind', t.kind, 'organisationId', t.organisation_id, 'enrollmentId', t.enrollment_id, 'stepId', s.id,
        'stepIndex', s.step_index,
        'campaign', json_build_object('id', c.id, 'name', c.name, 'requireApproval', c.require_approval,
          'mailboxId', c.mailbox_id, 'timezone', c.timezone, 'sendDays', c.send_days,
@@ -52,17 +63,27 @@ export async function getDraftContext(
          'activity', co.activity),
        'position', json_build_object('jobTitle', p.job_title, 'email', p.email),
        'mailbox', CASE WHEN mb.id IS NULL THEN NULL
-                  ELSE json_build_object('fromName', mb.from_name, 'fromEmail', mb.from_email) END
+                  ELSE json_build_object('fromName', mb.from_name, 'fromEmail', mb.from_email) END,
+       'variants', coalesce((
+         SELECT json_agg(json_build_object('id', v.id, 'key', v.key, 'weight', v.weight, 'promptId', v.prompt_id,
+                  'subjectTemplate', v.subject_template, 'bodyTemplate', v.body_template) ORDER BY v.key)
+         FROM outreach_step_experiments x
+         JOIN outreach_step_experiment_variants v ON v.organisation_id = x.organisation_id AND v.experiment_id = x.id
+         WHERE x.organisation_id = t.organisation_id AND x.step_id = s.id AND x.status = 'running'), '[]'),
+       'thread', coalesce((
+         SELECT json_agg(json_build_object('subject', m.subject, 'bodyText', m.body_text) ORDER BY m.sent_at)
+         FROM outreach_messages m
+         WHERE m.organisation_id = t.organisation_id AND m.enrollment_id = t.enrollment_id
+           AND m.direction = 'outbound' AND m.status = 'sent'), '[]')
      ) AS ctx
-     FROM outreach_tasks t
+     FROM t
      JOIN outreach_workflow_steps s ON s.organisation_id = t.organisation_id AND s.id = t.step_id
      JOIN outreach_campaign_enrollments e ON e.organisation_id = t.organisation_id AND e.id = t.enrollment_id
      JOIN outreach_campaigns c ON c.organisation_id = e.organisation_id AND c.id = e.campaign_id
      JOIN crm_positions p ON p.organisation_id = e.organisation_id AND p.id = e.position_id
      JOIN crm_people pe ON pe.organisation_id = p.organisation_id AND pe.id = p.person_id
      JOIN crm_companies co ON co.organisation_id = p.organisation_id AND co.id = p.company_id
-     LEFT JOIN outreach_mailboxes mb ON mb.organisation_id = c.organisation_id AND mb.id = c.mailbox_id
-     WHERE t.organisation_id = $1 AND t.id = $2`,
+     LEFT JOIN outreach_mailboxes mb ON mb.organisation_id = c.organisation_id AND mb.id = c.mailbox_id`,
     [organisationId, taskId],
   );
   return result.rows[0]?.ctx ?? null;
@@ -178,4 +199,54 @@ export async function insertOutboundMessage(db: Queryable, message: NewOutboundM
     ],
   );
   return result.rows[0]?.id ?? null;
+}
+
+/**
+ * Stores a draft in one statement: the claimed draft task → done, the step's message (unless one
+ * is already live) and, when approved, its send task due at `sendAt`. Writes nothing when the
+ * task is no longer claimed; `settled` says whether it was.
+ */
+export async function storeDraft(
+  db: Queryable,
+  taskId: string,
+  message: NewOutboundMessage,
+  sendAt: Date,
+): Promise<{ settled: boolean; messageId: string | null }> {
+  const result = await query<{ settled: boolean; messageId: string | null }>(
+    db,
+    'outreach.store_draft',
+    `WITH task AS (
+       UPDATE outreach_tasks SET status = 'done', locked_by = NULL, locked_until = NULL
+       WHERE organisation_id = $1 AND id = $2 AND status = 'claimed' AND kind = 'draft'
+       RETURNING organisation_id, enrollment_id, step_id
+     ), message AS (
+       INSERT INTO outreach_messages (organisation_id, enrollment_id, step_id, variant_id, mailbox_id, direction, status,
+         from_email, to_email, subject, body_text, body_html, approved_at)
+       SELECT organisation_id, enrollment_id, step_id, $3, $4, 'outbound', $5, $6, $7, $8, $9, $10,
+              CASE WHEN $5 = 'approved' THEN now() END
+       FROM task
+       ON CONFLICT (organisation_id, enrollment_id, step_id)
+         WHERE direction = 'outbound' AND status NOT IN ('rejected', 'failed') DO NOTHING
+       RETURNING organisation_id, enrollment_id, step_id, id, status
+     ), send AS (
+       INSERT INTO outreach_tasks (organisation_id, enrollment_id, step_id, kind, scheduled_for)
+       SELECT organisation_id, enrollment_id, step_id, 'send', $11 FROM message WHERE status = 'approved'
+       ON CONFLICT (organisation_id, enrollment_id, step_id, kind) WHERE status IN ('pending', 'claimed') DO NOTHING
+     )
+     SELECT EXISTS (SELECT 1 FROM task) AS settled, (SELECT id FROM message) AS "messageId"`,
+    [
+      message.organisationId,
+      taskId,
+      message.variantId,
+      message.mailboxId,
+      message.status,
+      message.fromEmail,
+      message.toEmail,
+      message.subject,
+      message.bodyText,
+      message.bodyHtml,
+      sendAt.toISOString(),
+    ],
+  );
+  return result.rows[0]!;
 }

@@ -1,5 +1,7 @@
 import { query, type Queryable } from '../query.js';
+import { iso } from '../crm/prospect-sql.js';
 import { insertTasks } from './tasks.js';
+import { emitWebhookEvent } from './webhooks.js';
 
 /** The message a send task delivers, with the state needed to decide whether to send it. */
 export interface SendableMessage {
@@ -44,6 +46,71 @@ export async function lockSendableMessage(
   return result.rows[0] ?? null;
 }
 
+/** A claimed send task with its live message and everything the send decision needs. */
+export interface SendWork {
+  taskStatus: string;
+  taskKind: string;
+  message: SendableMessage;
+  suppressed: boolean;
+  mailbox: MailboxForSending | null;
+  previous: { messageId: string; references: string | null } | null;
+}
+
+/**
+ * Locks a send task and the live outbound message of its (enrollment, step) in one round trip,
+ * with the recipient's suppression, the mailbox and the thread's latest sent headers. Null when
+ * the task is gone or its step has no live message (the caller then looks at the task alone).
+ */
+export async function lockSendWork(db: Queryable, organisationId: string, taskId: string): Promise<SendWork | null> {
+  const result = await query<Record<string, unknown>>(
+    db,
+    'outreach.lock_send_work',
+    // The task first (by key, locked), so the plan never depends on statistics of the big tables.
+    `WITH t AS MATERIALIZED (
+       SELECT organisation_id, enrollment_id, step_id, status, kind FROM outreach_tasks
+       WHERE organisation_id = $1 AND id = $2 FOR UPDATE
+     )
+     SELECT t.status AS "taskStatus", t.kind AS "taskKind",
+            m.id, m.status, m.enrollment_id AS "enrollmentId", m.step_id AS "stepId", m.mailbox_id AS "mailboxId",
+            m.from_email AS "fromEmail", m.to_email AS "toEmail", m.subject, m.body_text AS "bodyText",
+            m.body_html AS "bodyHtml", e.state AS "enrollmentState", c.id AS "campaignId",
+            c.status AS "campaignStatus", c.open_tracking AS "openTracking",
+            EXISTS (SELECT 1 FROM outreach_suppressions s WHERE s.organisation_id = m.organisation_id AND s.email = m.to_email)
+              AS suppressed,
+            CASE WHEN mb.id IS NULL THEN NULL ELSE json_build_object('id', mb.id, 'transport', mb.transport,
+              'fromName', mb.from_name, 'fromEmail', mb.from_email, 'replyTo', mb.reply_to, 'smtpHost', mb.smtp_host,
+              'smtpPort', mb.smtp_port, 'smtpSecure', mb.smtp_secure, 'smtpUser', mb.smtp_user,
+              'smtpPasswordEncrypted', mb.smtp_password_encrypted, 'updatedAt', mb.updated_at) END AS mailbox,
+            CASE WHEN prev.message_id IS NULL THEN NULL
+              ELSE json_build_object('messageId', prev.message_id, 'references', prev.references_header) END AS previous
+     FROM t
+     JOIN outreach_messages m ON m.organisation_id = t.organisation_id AND m.enrollment_id = t.enrollment_id
+       AND m.step_id = t.step_id AND m.direction = 'outbound' AND m.status NOT IN ('rejected', 'failed')
+     JOIN outreach_campaign_enrollments e ON e.organisation_id = m.organisation_id AND e.id = m.enrollment_id
+     JOIN outreach_campaigns c ON c.organisation_id = e.organisation_id AND c.id = e.campaign_id
+     LEFT JOIN outreach_mailboxes mb ON mb.organisation_id = m.organisation_id AND mb.id = m.mailbox_id
+     LEFT JOIN LATERAL (
+       SELECT p.message_id, p.references_header FROM outreach_messages p
+       WHERE p.organisation_id = m.organisation_id AND p.enrollment_id = m.enrollment_id AND p.direction = 'outbound'
+         AND p.status = 'sent' AND p.message_id IS NOT NULL
+       ORDER BY p.sent_at DESC LIMIT 1
+     ) prev ON true
+     FOR UPDATE OF m`,
+    [organisationId, taskId],
+  );
+  const row = result.rows[0];
+  if (!row) return null;
+  const { taskStatus, taskKind, suppressed, mailbox, previous, ...message } = row;
+  return {
+    taskStatus: taskStatus as string,
+    taskKind: taskKind as string,
+    message: message as unknown as SendableMessage,
+    suppressed: suppressed as boolean,
+    mailbox: mailbox as MailboxForSending | null,
+    previous: previous as SendWork['previous'],
+  };
+}
+
 /**
  * The guard before any SMTP/SES call: approved (or queued) → sending, with our Message-ID,
  * threading headers, the unsubscribe token hash and, when tracking is on, a pixel token hash.
@@ -59,33 +126,43 @@ export async function markSending(
     references: string | null;
     unsubscribeTokenHash: string;
     pixelTokenHash: string | null;
+    /** The send task, whose `attempts` is counted in the same statement. */
+    taskId?: string;
   },
 ): Promise<boolean> {
-  const result = await query(
+  const result = await query<{ n: number }>(
     db,
     'outreach.mark_sending',
-    `UPDATE outreach_messages
-     SET status = 'sending', message_id = $3, in_reply_to = $4, references_header = $5, unsubscribe_token_hash = $6,
-         error = NULL
-     WHERE organisation_id = $1 AND id = $2 AND status IN ('approved', 'queued')`,
-    [organisationId, messageId, send.rfcMessageId, send.inReplyTo, send.references, send.unsubscribeTokenHash],
+    `WITH m AS (
+       UPDATE outreach_messages
+       SET status = 'sending', message_id = $3, in_reply_to = $4, references_header = $5, unsubscribe_token_hash = $6,
+           error = NULL
+       WHERE organisation_id = $1 AND id = $2 AND status IN ('approved', 'queued')
+       RETURNING organisation_id, id
+     ), dropped AS (
+       DELETE FROM tracking_pixels p USING m
+       WHERE $7::text IS NULL AND p.organisation_id = m.organisation_id AND p.message_id = m.id
+     ), pixel AS (
+       INSERT INTO tracking_pixels (organisation_id, message_id, token_hash)
+       SELECT organisation_id, id, $7::text FROM m WHERE $7::text IS NOT NULL
+       ON CONFLICT (organisation_id, message_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = now()
+     ), attempt AS (
+       UPDATE outreach_tasks SET attempts = attempts + 1
+       WHERE organisation_id = $1 AND id = $8::uuid AND EXISTS (SELECT 1 FROM m)
+     )
+     SELECT count(*)::int AS n FROM m`,
+    [
+      organisationId,
+      messageId,
+      send.rfcMessageId,
+      send.inReplyTo,
+      send.references,
+      send.unsubscribeTokenHash,
+      send.pixelTokenHash,
+      send.taskId ?? null,
+    ],
   );
-  if (result.rowCount !== 1) return false;
-  await query(
-    db,
-    'outreach.replace_pixel',
-    `DELETE FROM tracking_pixels WHERE organisation_id = $1 AND message_id = $2`,
-    [organisationId, messageId],
-  );
-  if (send.pixelTokenHash !== null) {
-    await query(
-      db,
-      'outreach.insert_pixel',
-      `INSERT INTO tracking_pixels (organisation_id, message_id, token_hash) VALUES ($1, $2, $3)`,
-      [organisationId, messageId, send.pixelTokenHash],
-    );
-  }
-  return true;
+  return result.rows[0]!.n === 1;
 }
 
 /** A send that certainly did not reach the server: back to approved (retry) or failed (permanent). */
@@ -106,6 +183,27 @@ export async function markSendFailed(
     organisationId,
     messageId,
   ]);
+}
+
+/** Records that the message left and its send task is done, in one statement. */
+export async function markSentAndDone(
+  db: Queryable,
+  organisationId: string,
+  messageId: string,
+  taskId: string,
+  sentAt: Date,
+): Promise<void> {
+  await query(
+    db,
+    'outreach.mark_sent_and_done',
+    `WITH sent AS (
+       UPDATE outreach_messages SET status = 'sent', sent_at = $3
+       WHERE organisation_id = $1 AND id = $2 AND status = 'sending'
+     )
+     UPDATE outreach_tasks SET status = 'done', locked_by = NULL, locked_until = NULL
+     WHERE organisation_id = $1 AND id = $4`,
+    [organisationId, messageId, sentAt.toISOString(), taskId],
+  );
 }
 
 /** Records that the message left: sent, at `sentAt`. */
@@ -142,13 +240,20 @@ export async function advanceEnrollment(
   );
   const step = next.rows[0];
   if (!step) {
-    await query(
+    const finished = await query<Record<string, string>>(
       db,
       'outreach.finish_enrollment',
-      `UPDATE outreach_campaign_enrollments SET state = 'finished', finished_at = coalesce(finished_at, $3)
-       WHERE organisation_id = $1 AND id = $2 AND state = 'active'`,
+      `UPDATE outreach_campaign_enrollments e SET state = 'finished', finished_at = coalesce(e.finished_at, $3)
+       FROM crm_positions p
+       WHERE e.organisation_id = $1 AND e.id = $2 AND e.state = 'active'
+         AND p.organisation_id = e.organisation_id AND p.id = e.position_id
+       RETURNING e.id AS "enrollmentId", e.campaign_id AS "campaignId", e.position_id AS "positionId",
+         p.email::text AS email, ${iso('e.finished_at')} AS "finishedAt"`,
       [organisationId, enrollmentId, sentAt.toISOString()],
     );
+    const enrollment = finished.rows[0];
+    if (enrollment)
+      await emitWebhookEvent(db, organisationId, 'enrollment.finished', { ...enrollment, reason: 'completed' });
     return { nextStepId: null, scheduledFor: null };
   }
   const scheduledFor = new Date(sentAt.getTime() + step.delay_days * 86_400_000);
@@ -222,4 +327,31 @@ export async function getMailboxForSending(
     [organisationId, mailboxId],
   );
   return result.rows[0] ?? null;
+}
+
+/**
+ * After a send or draft that will not be retried automatically: pauses the enrollment (so the
+ * campaign's enrollment list shows it) and queues what resuming it does — a new draft of the same
+ * step (`retry`: the message certainly did not leave), or the next step (`advance`: it may have
+ * left, so it is never sent again). The queued draft waits: only active enrollments are claimed.
+ */
+export async function pauseAfterFailure(
+  db: Queryable,
+  organisationId: string,
+  enrollmentId: string,
+  stepId: string,
+  resume: 'retry' | 'advance',
+  now: Date,
+): Promise<void> {
+  if (resume === 'advance') await advanceEnrollment(db, organisationId, enrollmentId, stepId, now);
+  const paused = await query(
+    db,
+    'outreach.pause_after_failure',
+    `UPDATE outreach_campaign_enrollments SET state = 'paused', paused_until = NULL
+     WHERE organisation_id = $1 AND id = $2 AND state = 'active'`,
+    [organisationId, enrollmentId],
+  );
+  if (resume === 'retry' && paused.rowCount === 1) {
+    await insertTasks(db, [{ organisationId, enrollmentId, stepId, kind: 'draft', scheduledFor: now }]);
+  }
 }

@@ -1,5 +1,6 @@
 import { query, type Queryable } from '../query.js';
 import { cancelEnrollmentTasks } from './tasks.js';
+import { emitWebhookEvent } from './webhooks.js';
 
 /**
  * Unsubscribes the recipient of the message whose unsubscribe token has this hash: suppression
@@ -22,13 +23,21 @@ export async function unsubscribeByToken(db: Queryable, tokenHash: string): Prom
   const message = found.rows[0];
   if (!message) return false;
   if (message.to_email) {
-    await query(
+    const inserted = await query(
       db,
       'outreach.insert_suppression',
       `INSERT INTO outreach_suppressions (organisation_id, email, reason, source_message_id)
        VALUES ($1, $2, 'unsubscribed', $3) ON CONFLICT (organisation_id, email) DO NOTHING`,
       [message.organisation_id, message.to_email, message.id],
     );
+    if (inserted.rowCount === 1) {
+      await emitWebhookEvent(db, message.organisation_id, 'prospect.unsubscribed', {
+        email: message.to_email,
+        source: 'unsubscribe_link',
+        messageId: message.id,
+        enrollmentId: message.enrollment_id,
+      });
+    }
   }
   // Every running sequence to this address in the organisation stops, not only this one.
   const stopped = await query<{ id: string }>(
