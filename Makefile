@@ -4,7 +4,7 @@ PNPM_VERSION := 10.34.8
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test test-unit test-int test-e2e lint typecheck db-migrate db-seed bench infra-up infra-down check-services browser build clean
+.PHONY: help install dev test test-unit test-int test-e2e lint typecheck db-migrate db-seed bench infra-up infra-down check-services browser dovecot build clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -25,7 +25,13 @@ browser: ## Install Debian Chromium for browser tests when missing
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser check-services ## Lint, typecheck, then unit + integration + browser tests
+dovecot: ## Install Debian Dovecot (IMAP server the integration tests start privately) when missing
+	@command -v dovecot >/dev/null 2>&1 || { \
+	  echo "installing dovecot-imapd (Debian package)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq dovecot-imapd >/dev/null; }
+
+test: install browser dovecot check-services ## Lint, typecheck, then unit + integration + browser tests
 	pnpm lint
 	pnpm typecheck
 	pnpm test
@@ -33,7 +39,7 @@ test: install browser check-services ## Lint, typecheck, then unit + integration
 test-unit: install ## Unit tests only
 	pnpm test:unit
 
-test-int: install check-services ## Integration tests (real Postgres, RabbitMQ, Redis)
+test-int: install dovecot check-services ## Integration tests (real Postgres, RabbitMQ, Redis)
 	pnpm test:int
 
 test-e2e: install browser check-services ## Browser tests (headless Chromium)
