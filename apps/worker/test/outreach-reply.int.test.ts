@@ -299,7 +299,8 @@ describe('reply detection end to end (inbound endpoint, RabbitMQ, Postgres, loca
     expect(mailsTo(seeded.emails[0]!)).toHaveLength(1);
     clock.set(new Date(paused.paused_until.getTime() + 60_000));
     await pollUntil(async () => mailsTo(seeded.emails[0]!).length === 2, { timeoutMs: 15_000 });
-    expect((await stateOf(seeded.enrollmentIds[0]!)).state).toBe('active');
+    // Step 2 is the last one: once its send is recorded the resumed enrollment finishes.
+    await pollUntil(async () => (await stateOf(seeded.enrollmentIds[0]!)).state === 'finished', { timeoutMs: 15_000 });
   });
 
   it('a follow-up send job already queued when the reply lands finds the enrollment replied and sends nothing', async () => {

@@ -113,6 +113,7 @@ describe('migrations', () => {
 });
 
 describe('updated_at', () => {
+  // outreach_mailboxes has a variant that ignores the IMAP poll position (migration 015).
   it('is maintained by the shared trigger on every table that has the column', async () => {
     const { rows } = await db.pool.query<{ table: string }>(`
       SELECT c.table_name AS "table" FROM information_schema.columns c
@@ -120,7 +121,7 @@ describe('updated_at', () => {
         AND NOT EXISTS (
           SELECT 1 FROM pg_trigger t
           WHERE t.tgrelid = format('public.%I', c.table_name)::regclass AND NOT t.tgisinternal
-            AND t.tgfoid = 'set_updated_at'::regproc
+            AND t.tgfoid IN ('set_updated_at'::regproc, 'outreach_mailboxes_set_updated_at'::regproc)
         )`);
     expect(rows).toEqual([]);
   });
