@@ -6,10 +6,12 @@ WORKDIR /app
 
 FROM base AS build
 COPY . .
-RUN pnpm install --frozen-lockfile && pnpm --filter @prospectflow/web build
+RUN pnpm install --frozen-lockfile && pnpm --filter @prospectflow/web build \
+  && pnpm --filter @prospectflow/api --filter @prospectflow/worker build
 
 FROM base AS runtime
 ENV NODE_ENV=production
 COPY --from=build /app /app
 EXPOSE 3000 3100 4000
-CMD ["pnpm", "--filter", "@prospectflow/api", "start"]
+# node itself as PID 1 (pnpm would not pass SIGTERM on); flags as in apps/api/package.json `start`.
+CMD ["node", "--enable-source-maps", "--max-old-space-size=256", "apps/api/dist/main.js"]

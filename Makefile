@@ -57,8 +57,9 @@ db-migrate: install ## Apply migrations to DATABASE_URL (creates the database if
 db-seed: install ## Seed the demo organisation, admin and prospects (idempotent)
 	pnpm db:seed
 
-build: install ## Build the Nuxt app for production
+build: install ## Production builds: Nuxt app, api and worker bundles (apps/*/dist, checked to resolve)
 	pnpm --filter @prospectflow/web build
+	pnpm --filter @prospectflow/api --filter @prospectflow/worker build
 
 bench: install check-services ## Run the benchmarks under bench/ against the real stack
 	pnpm bench

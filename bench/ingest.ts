@@ -38,9 +38,8 @@ async function apiCommand(): Promise<{ apiEntry: string[]; apiNodeFlags: string[
   if (entry?.endsWith('.ts')) return { apiEntry: ['--import', 'tsx', entry], apiNodeFlags: overrideFlags ?? [] };
   if (entry) return { apiEntry: [entry], apiNodeFlags: overrideFlags ?? [] };
   const { outfile } = await buildNodeApp('apps/api');
-  const start = (JSON.parse(readFileSync('apps/api/package.json', 'utf8')) as { scripts: Record<string, string> })
-    .scripts.start!.split(' ')
-    .filter(Boolean);
+  const { scripts } = JSON.parse(readFileSync('apps/api/package.json', 'utf8')) as { scripts: { start: string } };
+  const start = scripts.start.split(' ').filter(Boolean);
   if (start[0] !== 'node' || start.at(-1) !== 'dist/main.js') {
     throw new Error(`apps/api start script is not "node [flags] dist/main.js": ${start.join(' ')}`);
   }
