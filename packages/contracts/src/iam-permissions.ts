@@ -12,11 +12,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'enrollments:write',
     'imports:write',
     'drafts:approve',
+    'inbox:read',
+    'inbox:triage',
     'prospects:read',
     'prospects:write',
     'ingest:write',
   ],
-  member: ['organisation:read', 'campaigns:read', 'drafts:approve', 'prospects:read'],
+  member: ['organisation:read', 'campaigns:read', 'drafts:approve', 'inbox:read', 'inbox:triage', 'prospects:read'],
 };
 
 /** What an API key may do: exactly its scopes, nothing else. */

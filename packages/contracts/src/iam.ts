@@ -18,6 +18,8 @@ export const Permission = z.enum([
   'enrollments:write',
   'imports:write',
   'drafts:approve',
+  'inbox:read',
+  'inbox:triage',
   'prospects:read',
   'prospects:write',
   'ingest:write',

@@ -16,3 +16,5 @@ export * from './outreach-messages.js';
 export * from './outreach-jobs.js';
 export * from './outreach-webhooks.js';
 export * from './outreach-replies.js';
+export * from './outreach-inbox.js';
+export * from './outreach-analytics.js';

@@ -83,3 +83,16 @@ export {
   verifyInboundAuth,
   type InboundAuthResult,
 } from './replies/inbound-signature.js';
+export {
+  MIN_SENDS_PER_VARIANT,
+  compareVariants,
+  newcombeDifference,
+  normalCdf,
+  sampleSizePerVariant,
+  twoProportionZTest,
+  wilsonInterval,
+  type AbComparison,
+  type AbVerdictKind,
+  type Proportion,
+} from './analytics/ab-significance.js';
+export { buildCampaignAnalytics, funnelOf } from './analytics/campaign-analytics.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   advanceEnrollment,
+  guardSend,
   lockSendWork,
   lockSendableMessage,
   lockTask,
@@ -53,8 +54,52 @@ async function settle(
   return result;
 }
 
-/** In one transaction: checks the task and its message, then guards approved → sending. */
+/** What the guard stored for a message now `sending`, and the plain tokens behind its hashes. */
+interface Guarded {
+  rfcMessageId: string;
+  inReplyTo: string | null;
+  references: string | null;
+  unsubscribeToken: string;
+  pixelToken: string | null;
+}
+
+/** The email of a guarded message: tracking links, threading and unsubscribe headers. */
+function prepared(deps: SendDeps, message: SendableMessage, mailbox: MailboxForSending, guard: Guarded): Prepared {
+  const links = trackingUrls(deps.trackingBaseUrl, { pixel: guard.pixelToken, unsubscribe: guard.unsubscribeToken });
+  const body = addTrackingAndUnsubscribe({ text: message.bodyText ?? '', html: message.bodyHtml ?? '' }, links);
+  const email: OutgoingEmail = {
+    from: { name: mailbox.fromName, address: mailbox.fromEmail },
+    replyTo: mailbox.replyTo,
+    to: message.toEmail ?? '',
+    subject: message.subject ?? '',
+    ...body,
+    messageId: guard.rfcMessageId,
+    inReplyTo: guard.inReplyTo,
+    references: guard.references,
+    unsubscribe: { url: links.unsubscribeUrl, mailto: mailbox.replyTo ?? mailbox.fromEmail },
+  };
+  return { message, mailbox, email };
+}
+
+/**
+ * Checks the task and its message, then guards approved → sending: the common case in one
+ * statement (`guardSend`), every other case in a transaction that settles the task.
+ */
 async function prepareSend(deps: SendDeps, job: Job): Promise<Prepared | SendResult> {
+  const unsubscribeToken = generateTrackingToken();
+  const pixelToken = generateTrackingToken();
+  const fast = await guardSend(deps.pool, job.organisationId, job.taskId, {
+    id: randomUUID(),
+    unsubscribeTokenHash: hashTrackingToken(unsubscribeToken),
+    pixelTokenHash: hashTrackingToken(pixelToken),
+  });
+  if (fast) {
+    return prepared(deps, fast.message, fast.mailbox, {
+      ...fast,
+      unsubscribeToken,
+      pixelToken: fast.message.openTracking ? pixelToken : null,
+    });
+  }
   return withTransaction(deps.pool, async (client) => {
     const work = await lockSendWork(client, job.organisationId, job.taskId);
     if (!work) {
@@ -96,33 +141,21 @@ async function prepareSend(deps: SendDeps, job: Job): Promise<Prepared | SendRes
       await pauseAfterFailure(client, job.organisationId, message.enrollmentId, message.stepId, 'retry', deps.clock());
       return settle(client, job, 'failed', { outcome: 'skipped', reason: 'mailbox deleted' });
     }
-    const unsubscribeToken = generateTrackingToken();
-    const pixelToken = message.openTracking ? generateTrackingToken() : null;
-    const rfcMessageId = newMessageId(mailbox.fromEmail, randomUUID());
-    const references = previous ? [previous.references, previous.messageId].filter(Boolean).join(' ') : null;
-    const guarded = await markSending(client, job.organisationId, message.id, {
-      rfcMessageId,
+    const guard: Guarded = {
+      rfcMessageId: newMessageId(mailbox.fromEmail, randomUUID()),
       inReplyTo: previous?.messageId ?? null,
-      references,
+      references: previous ? [previous.references, previous.messageId].filter(Boolean).join(' ') : null,
+      unsubscribeToken,
+      pixelToken: message.openTracking ? pixelToken : null,
+    };
+    const guarded = await markSending(client, job.organisationId, message.id, {
+      ...guard,
       unsubscribeTokenHash: hashTrackingToken(unsubscribeToken),
-      pixelTokenHash: pixelToken ? hashTrackingToken(pixelToken) : null,
+      pixelTokenHash: guard.pixelToken ? hashTrackingToken(guard.pixelToken) : null,
       taskId: job.taskId,
     });
     if (!guarded) return { outcome: 'skipped', reason: 'taken by another delivery' } as const;
-    const links = trackingUrls(deps.trackingBaseUrl, { pixel: pixelToken, unsubscribe: unsubscribeToken });
-    const body = addTrackingAndUnsubscribe({ text: message.bodyText ?? '', html: message.bodyHtml ?? '' }, links);
-    const email: OutgoingEmail = {
-      from: { name: mailbox.fromName, address: mailbox.fromEmail },
-      replyTo: mailbox.replyTo,
-      to: message.toEmail,
-      subject: message.subject ?? '',
-      ...body,
-      messageId: rfcMessageId,
-      inReplyTo: previous?.messageId ?? null,
-      references,
-      unsubscribe: { url: links.unsubscribeUrl, mailto: mailbox.replyTo ?? mailbox.fromEmail },
-    };
-    return { message, mailbox, email };
+    return prepared(deps, message, mailbox, guard);
   });
 }
 

@@ -18,3 +18,5 @@ export * from './webhook-deliveries.js';
 export * from './imap-polling.js';
 export * from './inbound-messages.js';
 export * from './replies.js';
+export * from './inbox.js';
+export * from './analytics.js';

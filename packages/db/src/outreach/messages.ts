@@ -85,6 +85,7 @@ export async function getDraftContext(
      JOIN crm_companies co ON co.organisation_id = p.organisation_id AND co.id = p.company_id
      LEFT JOIN outreach_mailboxes mb ON mb.organisation_id = c.organisation_id AND mb.id = c.mailbox_id`,
     [organisationId, taskId],
+    { prepare: true },
   );
   return result.rows[0]?.ctx ?? null;
 }
@@ -247,6 +248,21 @@ export async function storeDraft(
       message.bodyHtml,
       sendAt.toISOString(),
     ],
+    { prepare: true },
   );
   return result.rows[0]!;
 }
+
+/**
+ * Columns for an enrollment listing (alias `e`): how many of its outbound messages failed and the
+ * latest failure's error, so an enrollment paused by a failed send shows why (doc/OUTREACH.md
+ * "Send"). For the enrollment repository to add to its column list.
+ */
+export const enrollmentFailureColumns = (e: string) => `
+  (SELECT count(*)::int FROM outreach_messages fm
+   WHERE fm.organisation_id = ${e}.organisation_id AND fm.enrollment_id = ${e}.id AND fm.direction = 'outbound'
+     AND fm.status = 'failed') AS "failedMessages",
+  (SELECT fm.error FROM outreach_messages fm
+   WHERE fm.organisation_id = ${e}.organisation_id AND fm.enrollment_id = ${e}.id AND fm.direction = 'outbound'
+     AND fm.status = 'failed'
+   ORDER BY fm.updated_at DESC LIMIT 1) AS "lastSendError"`;

@@ -56,6 +56,46 @@ export interface SendWork {
   previous: { messageId: string; references: string | null } | null;
 }
 
+// The send decision's inputs, from the task `t` (a CTE locked by key first, so the plan never
+// depends on statistics of the big tables) to its live message `m` and what surrounds it.
+const SEND_WORK_COLUMNS = `t.status AS "taskStatus", t.kind AS "taskKind",
+  m.id, m.status, m.enrollment_id AS "enrollmentId", m.step_id AS "stepId", m.mailbox_id AS "mailboxId",
+  m.from_email AS "fromEmail", m.to_email AS "toEmail", m.subject, m.body_text AS "bodyText",
+  m.body_html AS "bodyHtml", e.state AS "enrollmentState", c.id AS "campaignId",
+  c.status AS "campaignStatus", c.open_tracking AS "openTracking",
+  EXISTS (SELECT 1 FROM outreach_suppressions s WHERE s.organisation_id = m.organisation_id AND s.email = m.to_email)
+    AS suppressed,
+  CASE WHEN mb.id IS NULL THEN NULL ELSE json_build_object('id', mb.id, 'transport', mb.transport,
+    'fromName', mb.from_name, 'fromEmail', mb.from_email, 'replyTo', mb.reply_to, 'smtpHost', mb.smtp_host,
+    'smtpPort', mb.smtp_port, 'smtpSecure', mb.smtp_secure, 'smtpUser', mb.smtp_user,
+    'smtpPasswordEncrypted', mb.smtp_password_encrypted, 'updatedAt', mb.updated_at) END AS mailbox,
+  CASE WHEN prev.message_id IS NULL THEN NULL
+    ELSE json_build_object('messageId', prev.message_id, 'references', prev.references_header) END AS previous`;
+const SEND_WORK_FROM = `FROM t
+  JOIN outreach_messages m ON m.organisation_id = t.organisation_id AND m.enrollment_id = t.enrollment_id
+    AND m.step_id = t.step_id AND m.direction = 'outbound' AND m.status NOT IN ('rejected', 'failed')
+  JOIN outreach_campaign_enrollments e ON e.organisation_id = m.organisation_id AND e.id = m.enrollment_id
+  JOIN outreach_campaigns c ON c.organisation_id = e.organisation_id AND c.id = e.campaign_id
+  LEFT JOIN outreach_mailboxes mb ON mb.organisation_id = m.organisation_id AND mb.id = m.mailbox_id
+  LEFT JOIN LATERAL (
+    SELECT p.message_id, p.references_header FROM outreach_messages p
+    WHERE p.organisation_id = m.organisation_id AND p.enrollment_id = m.enrollment_id AND p.direction = 'outbound'
+      AND p.status = 'sent' AND p.message_id IS NOT NULL
+    ORDER BY p.sent_at DESC LIMIT 1
+  ) prev ON true`;
+
+function toSendWork(row: Record<string, unknown>): SendWork {
+  const { taskStatus, taskKind, suppressed, mailbox, previous, ...message } = row;
+  return {
+    taskStatus: taskStatus as string,
+    taskKind: taskKind as string,
+    message: message as unknown as SendableMessage,
+    suppressed: suppressed as boolean,
+    mailbox: mailbox as MailboxForSending | null,
+    previous: previous as SendWork['previous'],
+  };
+}
+
 /**
  * Locks a send task and the live outbound message of its (enrollment, step) in one round trip,
  * with the recipient's suppression, the mailbox and the thread's latest sent headers. Null when
@@ -65,49 +105,85 @@ export async function lockSendWork(db: Queryable, organisationId: string, taskId
   const result = await query<Record<string, unknown>>(
     db,
     'outreach.lock_send_work',
-    // The task first (by key, locked), so the plan never depends on statistics of the big tables.
     `WITH t AS MATERIALIZED (
        SELECT organisation_id, enrollment_id, step_id, status, kind FROM outreach_tasks
        WHERE organisation_id = $1 AND id = $2 FOR UPDATE
      )
-     SELECT t.status AS "taskStatus", t.kind AS "taskKind",
-            m.id, m.status, m.enrollment_id AS "enrollmentId", m.step_id AS "stepId", m.mailbox_id AS "mailboxId",
-            m.from_email AS "fromEmail", m.to_email AS "toEmail", m.subject, m.body_text AS "bodyText",
-            m.body_html AS "bodyHtml", e.state AS "enrollmentState", c.id AS "campaignId",
-            c.status AS "campaignStatus", c.open_tracking AS "openTracking",
-            EXISTS (SELECT 1 FROM outreach_suppressions s WHERE s.organisation_id = m.organisation_id AND s.email = m.to_email)
-              AS suppressed,
-            CASE WHEN mb.id IS NULL THEN NULL ELSE json_build_object('id', mb.id, 'transport', mb.transport,
-              'fromName', mb.from_name, 'fromEmail', mb.from_email, 'replyTo', mb.reply_to, 'smtpHost', mb.smtp_host,
-              'smtpPort', mb.smtp_port, 'smtpSecure', mb.smtp_secure, 'smtpUser', mb.smtp_user,
-              'smtpPasswordEncrypted', mb.smtp_password_encrypted, 'updatedAt', mb.updated_at) END AS mailbox,
-            CASE WHEN prev.message_id IS NULL THEN NULL
-              ELSE json_build_object('messageId', prev.message_id, 'references', prev.references_header) END AS previous
-     FROM t
-     JOIN outreach_messages m ON m.organisation_id = t.organisation_id AND m.enrollment_id = t.enrollment_id
-       AND m.step_id = t.step_id AND m.direction = 'outbound' AND m.status NOT IN ('rejected', 'failed')
-     JOIN outreach_campaign_enrollments e ON e.organisation_id = m.organisation_id AND e.id = m.enrollment_id
-     JOIN outreach_campaigns c ON c.organisation_id = e.organisation_id AND c.id = e.campaign_id
-     LEFT JOIN outreach_mailboxes mb ON mb.organisation_id = m.organisation_id AND mb.id = m.mailbox_id
-     LEFT JOIN LATERAL (
-       SELECT p.message_id, p.references_header FROM outreach_messages p
-       WHERE p.organisation_id = m.organisation_id AND p.enrollment_id = m.enrollment_id AND p.direction = 'outbound'
-         AND p.status = 'sent' AND p.message_id IS NOT NULL
-       ORDER BY p.sent_at DESC LIMIT 1
-     ) prev ON true
+     SELECT ${SEND_WORK_COLUMNS} ${SEND_WORK_FROM}
      FOR UPDATE OF m`,
     [organisationId, taskId],
+    { prepare: true },
+  );
+  const row = result.rows[0];
+  return row ? toSendWork(row) : null;
+}
+
+/** A message moved to `sending` by `guardSend`, with the headers stored for it. */
+export interface GuardedSend extends SendWork {
+  mailbox: MailboxForSending;
+  rfcMessageId: string;
+  inReplyTo: string | null;
+  references: string | null;
+}
+
+/**
+ * The common case of the guard in one statement (no transaction round trips): when the task is
+ * claimed, its message approved or queued, the enrollment active, the campaign running, the
+ * recipient not suppressed and the mailbox present, moves the message to `sending` exactly as
+ * `markSending` does (Message-ID `<uuid@sender-domain>`, threading headers, token hashes, pixel
+ * only with open tracking, the task's attempt counted). Null otherwise: the caller then takes the
+ * transactional path, which handles every other case.
+ */
+export async function guardSend(
+  db: Queryable,
+  organisationId: string,
+  taskId: string,
+  send: { id: string; unsubscribeTokenHash: string; pixelTokenHash: string },
+): Promise<GuardedSend | null> {
+  const result = await query<Record<string, unknown>>(
+    db,
+    'outreach.guard_send',
+    `WITH t AS MATERIALIZED (
+       SELECT organisation_id, enrollment_id, step_id, status, kind FROM outreach_tasks
+       WHERE organisation_id = $1 AND id = $2 AND status = 'claimed' AND kind = 'send' FOR UPDATE
+     ), w AS MATERIALIZED (
+       SELECT ${SEND_WORK_COLUMNS} ${SEND_WORK_FROM}
+       WHERE m.status IN ('approved', 'queued') AND e.state = 'active' AND c.status = 'running'
+         AND mb.id IS NOT NULL AND m.to_email IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM outreach_suppressions s WHERE s.organisation_id = m.organisation_id AND s.email = m.to_email)
+       FOR UPDATE OF m
+     ), sending AS (
+       UPDATE outreach_messages u
+       SET status = 'sending', error = NULL, unsubscribe_token_hash = $4,
+           message_id = '<' || $3 || '@'
+             || coalesce(nullif(lower(split_part(w.mailbox->>'fromEmail', '@', 2)), ''), 'localhost') || '>',
+           in_reply_to = w.previous->>'messageId',
+           references_header = nullif(concat_ws(' ', nullif(w.previous->>'references', ''), w.previous->>'messageId'), '')
+       FROM w WHERE u.organisation_id = $1 AND u.id = w.id
+       RETURNING u.id, u.message_id, u.in_reply_to, u.references_header
+     ), dropped AS (
+       DELETE FROM tracking_pixels p USING w WHERE NOT w."openTracking" AND p.organisation_id = $1 AND p.message_id = w.id
+     ), pixel AS (
+       INSERT INTO tracking_pixels (organisation_id, message_id, token_hash)
+       SELECT $1, id, $5 FROM w WHERE w."openTracking"
+       ON CONFLICT (organisation_id, message_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = now()
+     ), attempt AS (
+       UPDATE outreach_tasks SET attempts = attempts + 1
+       WHERE organisation_id = $1 AND id = $2 AND EXISTS (SELECT 1 FROM w)
+     )
+     SELECT w.*, s.message_id AS "rfcMessageId", s.in_reply_to AS "inReplyTo", s.references_header AS "references"
+     FROM w JOIN sending s ON s.id = w.id`,
+    [organisationId, taskId, send.id, send.unsubscribeTokenHash, send.pixelTokenHash],
+    { prepare: true },
   );
   const row = result.rows[0];
   if (!row) return null;
-  const { taskStatus, taskKind, suppressed, mailbox, previous, ...message } = row;
+  const { rfcMessageId, inReplyTo, references, ...work } = row;
   return {
-    taskStatus: taskStatus as string,
-    taskKind: taskKind as string,
-    message: message as unknown as SendableMessage,
-    suppressed: suppressed as boolean,
-    mailbox: mailbox as MailboxForSending | null,
-    previous: previous as SendWork['previous'],
+    ...(toSendWork(work) as SendWork & { mailbox: MailboxForSending }),
+    rfcMessageId: rfcMessageId as string,
+    inReplyTo: inReplyTo as string | null,
+    references: references as string | null,
   };
 }
 
@@ -161,6 +237,7 @@ export async function markSending(
       send.pixelTokenHash,
       send.taskId ?? null,
     ],
+    { prepare: true },
   );
   return result.rows[0]!.n === 1;
 }
@@ -203,6 +280,7 @@ export async function markSentAndDone(
      UPDATE outreach_tasks SET status = 'done', locked_by = NULL, locked_until = NULL
      WHERE organisation_id = $1 AND id = $4`,
     [organisationId, messageId, sentAt.toISOString(), taskId],
+    { prepare: true },
   );
 }
 

@@ -1,8 +1,10 @@
 import type { Router } from 'express';
+import { analyticsRoutes } from './analytics-routes.js';
 import { campaignsRoutes } from './campaigns-routes.js';
 import { draftsRoutes } from './drafts-routes.js';
 import { enrollmentsRoutes } from './enrollments-routes.js';
 import { experimentsRoutes } from './experiments-routes.js';
+import { inboxRoutes } from './inbox-routes.js';
 import { mailboxesRoutes } from './mailboxes-routes.js';
 import type { OutreachDeps } from './outreach-context.js';
 import { promptsRoutes } from './prompts-routes.js';
@@ -16,5 +18,7 @@ export function outreachRoutes(deps: OutreachDeps): Router[] {
     experimentsRoutes(deps),
     enrollmentsRoutes(deps),
     draftsRoutes(deps),
+    inboxRoutes(deps),
+    analyticsRoutes(deps),
   ];
 }
