@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureCurrentStepTask, transitionEnrollment, withTransaction } from '@prospectflow/db';
+import {
+  enrollmentFailureColumns,
+  ensureCurrentStepTask,
+  transitionEnrollment,
+  withTransaction,
+} from '@prospectflow/db';
 import { createTestDatabase, type TestDatabase } from '@prospectflow/db/testing';
 import { createLogger } from '@prospectflow/observability';
 import { pollUntil } from '@prospectflow/testing';
@@ -113,6 +118,11 @@ describe('a send that fails for good pauses its enrollment, and resuming sends t
         { kind: 'send', status: 'failed', last_error: expect.stringContaining(code) },
         { kind: 'draft', status: 'pending', last_error: null },
       ]);
+      const listed = await db.pool.query(
+        `SELECT ${enrollmentFailureColumns('e')} FROM outreach_campaign_enrollments e WHERE e.organisation_id = $1 AND e.id = $2`,
+        [organisationId, enrollmentIds[n]],
+      );
+      expect(listed.rows[0]).toEqual({ failedMessages: 1, lastSendError: expect.stringContaining(code) });
     }
 
     // The cause is fixed; the operator resumes both enrollments (as the API's resume does).
