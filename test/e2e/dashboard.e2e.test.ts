@@ -38,10 +38,10 @@ describe('operator dashboard', () => {
     await saveScreenshot(page, 'dashboard-home');
   });
 
-  it('navigates client-side to a placeholder section', async () => {
+  it('navigates client-side to another section', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
     await page.waitForURL(`${baseUrl}/campaigns`);
-    await page.getByText('Coming soon').waitFor();
+    await page.getByRole('heading', { name: 'New campaign' }).waitFor();
     expect(await page.title()).toBe('Campaigns · ProspectFlow');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Campaigns');
     await saveScreenshot(page, 'dashboard-campaigns');

@@ -4,7 +4,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pollUntil, pharowItems } from '@prospectflow/testing';
 import { launchBrowser, saveScreenshot } from '../../../test/e2e/browser.js';
-import { signIn } from '../../../test/e2e/sign-in.js';
+import { signInToNewOrganisation } from '../../../test/e2e/sign-in.js';
 
 const suffix = randomBytes(3).toString('hex');
 const LIST = `E2E campaign ${suffix}`;
@@ -62,7 +62,7 @@ describe('campaign dashboard: mailbox, two-step sequence, enrollment, approval, 
     smtp = await startSmtpCatcher();
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signIn(page, baseUrl);
+    await signInToNewOrganisation(page, baseUrl, `Campaigns E2E ${suffix}`);
     const data = PEOPLE.map((person, n) => ({
       ...pharowItems(1, { seed: n + 7, prefix: `e2e${suffix}${n}` })[0]!,
       pharowListName: LIST,

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPool, DEMO_ORGANISATION, type Pool } from '@prospectflow/db';
+import { createPool, type Pool } from '@prospectflow/db';
 import { pollUntil } from '@prospectflow/testing';
 import { launchBrowser, saveScreenshot } from '../../../test/e2e/browser.js';
-import { signIn } from '../../../test/e2e/sign-in.js';
+import { signInToNewOrganisation } from '../../../test/e2e/sign-in.js';
 import { seedAbCampaign, type ProspectPlan, type SeededCampaign } from '../../api/test/support/analytics-fixtures.js';
 
 const CAMPAIGN = `E2E A/B ${randomBytes(3).toString('hex')}`;
@@ -61,11 +61,12 @@ describe('inbox and campaign analytics in the dashboard', () => {
 
   beforeAll(async () => {
     pool = createPool({ connectionString: inject('webEnv').DATABASE_URL!, max: 2, applicationName: 'inbox-e2e' });
-    const { rows } = await pool.query(`SELECT id FROM iam_organisations WHERE slug = $1`, [DEMO_ORGANISATION.slug]);
-    seeded = await seedAbCampaign(pool, rows[0].id, PLANS, { name: CAMPAIGN });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await signIn(page, baseUrl);
+    const organisation = `Inbox E2E ${randomBytes(4).toString('hex')}`;
+    await signInToNewOrganisation(page, baseUrl, organisation);
+    const { rows } = await pool.query(`SELECT id FROM iam_organisations WHERE name = $1`, [organisation]);
+    seeded = await seedAbCampaign(pool, rows[0].id, PLANS, { name: CAMPAIGN });
   });
 
   afterAll(async () => {
@@ -120,8 +121,11 @@ describe('inbox and campaign analytics in the dashboard', () => {
     });
     await page.getByTestId('inbox-filter-class').selectOption('');
     await page.getByTestId('inbox-filter-handled').selectOption('true');
-    await pollUntil(async () => (await items().count()) === 1, { what: 'the handled message' });
-    expect(await items().first().textContent()).toContain('Odile');
+    // The list refreshes after each filter change: wait for the final one, not an intermediate list.
+    await pollUntil(
+      async () => (await items().count()) === 1 && (await items().first().textContent())?.includes('Odile'),
+      { what: 'the handled message alone' },
+    );
   });
 
   it('shows the funnel and the A/B verdict on the analytics page', async () => {
