@@ -16,6 +16,8 @@ const KIND_BY_STATUS: Record<number, ErrorKind> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
+  413: 'payload_too_large',
+  422: 'unprocessable',
   429: 'rate_limited',
 };
 
