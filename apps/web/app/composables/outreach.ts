@@ -126,3 +126,27 @@ export function apiFormError(error: unknown, placed: readonly string[]): string 
   if (unplaced === undefined) return Object.keys(fields).length ? undefined : apiErrorMessage(error);
   return unplaced ? `${unplaced}: ${fields[unplaced]}` : fields[unplaced];
 }
+
+/** SMTP or IMAP server settings as a mailbox form edits them; the password is write-only. */
+export interface MailServerModel {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  /** Empty keeps the stored password (on edit). */
+  password: string;
+  removePassword: boolean;
+}
+
+/** The API body of server settings: `password` omitted keeps the stored one, null removes it. */
+export function mailServerBody(model: MailServerModel, creating: boolean): Record<string, unknown> {
+  const settings: Record<string, unknown> = {
+    host: model.host,
+    port: model.port,
+    secure: model.secure,
+    user: model.user.trim() || null,
+  };
+  if (model.password) settings.password = model.password;
+  else if (model.removePassword || creating) settings.password = null;
+  return settings;
+}
