@@ -47,7 +47,9 @@ describe('inbound mail webhook', () => {
   beforeAll(async () => {
     api = await startApi({ MAILBOX_SECRETS_KEY: KEY, API_INBOUND_BODY_LIMIT: '256kb' });
     [a, b] = [await createTenant(api, 'inbound-a'), await createTenant(api, 'inbound-b')];
-    mailboxA = (await outreachClient(api, a)('POST', '/mailboxes', mailboxBody(), 201)).id;
+    const created = await outreachClient(api, a)('POST', '/mailboxes', mailboxBody(), 201);
+    expect(created.hasInboundSecret).toBe(false);
+    mailboxA = created.id;
     mailboxB = (await outreachClient(api, b)('POST', '/mailboxes', mailboxBody(), 201)).id;
     secretA = (await outreachClient(api, a)('POST', `/mailboxes/${mailboxA}/inbound-secret`, undefined, 201)).secret;
     secretB = (await outreachClient(api, b)('POST', `/mailboxes/${mailboxB}/inbound-secret`, undefined, 201)).secret;
@@ -65,6 +67,7 @@ describe('inbound mail webhook', () => {
     expect(decryptMailboxSecret(loadMailboxSecretsKey({ MAILBOX_SECRETS_KEY: KEY }), stored)).toBe(secretA);
     const read = await outreachClient(api, a)('GET', `/mailboxes/${mailboxA}`);
     expect(JSON.stringify(read)).not.toContain('pfin_');
+    expect(read.hasInboundSecret).toBe(true);
   });
 
   it('refuses the secret action to members and across tenants', async () => {

@@ -80,6 +80,8 @@ export const Mailbox = z.object({
   dailyCap: z.number(),
   minGapSeconds: z.number(),
   verifiedAt: z.string().nullable(),
+  /** Whether `POST /mailboxes/:id/inbound-secret` has set a secret for the inbound mail endpoint. */
+  hasInboundSecret: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -40,6 +40,7 @@ export const mailboxColumns = (
 ) => `${m}.id, ${m}.from_name AS "fromName", ${m}.from_email::text AS "fromEmail",
   ${m}.reply_to::text AS "replyTo", ${m}.transport, ${server('smtp', m)} AS smtp, ${server('imap', m)} AS imap,
   ${m}.daily_cap AS "dailyCap", ${m}.min_gap_seconds AS "minGapSeconds", ${iso(`${m}.verified_at`)} AS "verifiedAt",
+  ${m}.inbound_secret_encrypted IS NOT NULL AS "hasInboundSecret",
   ${iso(`${m}.created_at`)} AS "createdAt", ${iso(`${m}.updated_at`)} AS "updatedAt"`;
 
 const flat = (r: MailboxRecord) => [
