@@ -1,10 +1,8 @@
 import {
   enqueueOutbox,
   findSubscriberByEmail,
-  insertConsentEvent,
   insertEmailJob,
-  reopenSubscriber,
-  upsertSignupSubscriber,
+  recordSignup,
   withTransaction,
   type EmailJobKind,
   type Pool,
@@ -26,8 +24,9 @@ export type SignupOutcome = 'ignored' | 'created' | 'pending_again' | 'download_
 
 /**
  * Handles a landing-page signup (double opt-in) and queues the email through the outbox in the
- * same transaction. `response` is the same neutral body whatever the address's state: it is all
- * the HTTP answer may contain; `outcome` is for logs and metrics.
+ * same statement (`recordSignup`: one round trip, one commit). `response` is the same neutral
+ * body whatever the address's state: it is all the HTTP answer may contain; `outcome` is for
+ * logs and metrics.
  */
 export async function submitSignup(
   pool: Pool,
@@ -36,38 +35,17 @@ export async function submitSignup(
 ): Promise<{ response: NeutralResult; outcome: SignupOutcome }> {
   const request = parseOrThrow(SignupRequest, input);
   if (request.honeypot) return { response: NEUTRAL_RESULT, outcome: 'ignored' };
-  const outcome = await withTransaction(pool, (client) => recordSignup(client, request, origin));
-  return { response: NEUTRAL_RESULT, outcome };
-}
-
-async function recordSignup(db: Queryable, request: SignupRequest, origin: RequestOrigin): Promise<SignupOutcome> {
-  const subscriber = await upsertSignupSubscriber(db, {
+  const outcome = await recordSignup(pool, {
     email: request.email,
     source: request.source ?? null,
     tags: request.tags,
+    consentText: request.consentText,
+    privacyPolicyVersion: request.privacyPolicyVersion,
+    ip: origin.ip ?? null,
+    userAgent: origin.userAgent ?? null,
+    routingKey: LEAD_MAGNET_EMAIL_ROUTING_KEY,
   });
-  const consent = { consentText: request.consentText, privacyPolicyVersion: request.privacyPolicyVersion };
-  const signupEvent = { subscriberId: subscriber.id, eventType: 'signup' as const, ...consent, ...origin };
-  if (subscriber.inserted) {
-    await insertConsentEvent(db, signupEvent);
-    await queueEmail(db, subscriber.id, 'confirm');
-    return 'created';
-  }
-  switch (subscriber.status) {
-    case 'pending':
-      await queueEmail(db, subscriber.id, 'confirm');
-      return 'pending_again';
-    case 'confirmed':
-      await queueEmail(db, subscriber.id, 'download');
-      return 'download_sent';
-    case 'unsubscribed':
-      await reopenSubscriber(db, subscriber.id);
-      await insertConsentEvent(db, signupEvent);
-      await queueEmail(db, subscriber.id, 'confirm');
-      return 'reopened';
-    case 'bounced':
-      return 'bounced';
-  }
+  return { response: NEUTRAL_RESULT, outcome };
 }
 
 /** Creates an email job and its outbox message; the consumer creates the token when it sends. */

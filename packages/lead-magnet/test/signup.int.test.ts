@@ -101,6 +101,34 @@ describe('submitSignup', () => {
     expect(rows[0].n).toBe(1);
     expect(await consentEventTypes(db.pool, (await subscriberOf(email)).id)).toEqual(['signup']);
   });
+
+  it('queues nothing for a bounced address: mail would bounce again', async () => {
+    const email = uniqueEmail();
+    await submitSignup(db.pool, signupBody(email), ORIGIN);
+    await db.pool.query(`UPDATE lm_subscribers SET status = 'bounced'`);
+    const again = await submitSignup(db.pool, signupBody(email), ORIGIN);
+    expect(again).toEqual({ response: NEUTRAL_RESULT, outcome: 'bounced' });
+    expect((await subscriberOf(email)).status).toBe('bounced');
+    expect((await emailJobsInOutbox(db.pool)).map((j) => j.kind)).toEqual(['confirm']);
+    expect(await consentEventTypes(db.pool, (await subscriberOf(email)).id)).toEqual(['signup']);
+  });
+
+  it('stays consistent when re-signups of an unsubscribed address race each other', async () => {
+    const email = uniqueEmail();
+    await submitSignup(db.pool, signupBody(email), ORIGIN);
+    const subscriber = await subscriberOf(email);
+    await unsubscribe(db.pool, await issueToken(db.pool, subscriber.id), ORIGIN);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => submitSignup(db.pool, signupBody(email), ORIGIN)),
+    );
+    // Exactly one of them reopens the subscription; the others find it pending again.
+    expect(results.filter((r) => r.outcome === 'reopened')).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'pending_again')).toHaveLength(7);
+    expect((await subscriberOf(email)).status).toBe('pending');
+    expect(await consentEventTypes(db.pool, subscriber.id)).toEqual(['signup', 'unsubscribe', 'signup']);
+    // One email job (and one outbox row) per signup: the first confirm plus eight.
+    expect(await emailJobsInOutbox(db.pool)).toHaveLength(9);
+  });
 });
 
 describe('resend', () => {

@@ -6,6 +6,9 @@ export {
   confirmPendingSubscriber,
   unsubscribeSubscriber,
   eraseSubscriber,
+  recordSignup,
+  type SignupRecord,
+  type SignupRecordOutcome,
   type Subscriber,
   type SubscriberStatus,
 } from './subscribers.js';
