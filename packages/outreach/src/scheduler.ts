@@ -14,6 +14,7 @@ import {
   type Queryable,
 } from '@prospectflow/db';
 import type { Clock } from './clock.js';
+import { interleaveBy } from './interleave.js';
 import {
   isWithinSendingWindow,
   nextSendingInstant,
@@ -119,7 +120,10 @@ export async function runSchedulerTick(options: SchedulerTickOptions): Promise<S
       await settleTask(client, task.organisationId, task.id, 'cancelled', 'no approved message');
     const sends = due.filter((t) => t.kind === 'send' && t.mailboxId !== null);
     const plan = await planSends(client, sends, now, options.random ?? Math.random);
-    const claimed = [...drafts, ...plan.allowed];
+    // Queue order = processing order: round-robin across mailboxes (drafts: campaigns, whose sends
+    // follow in the same order), so the send consumer's jobs in flight use every mailbox's SMTP
+    // connections instead of queueing behind one mailbox while the others idle.
+    const claimed = interleaveBy([...drafts, ...plan.allowed], (t) => t.mailboxId ?? `campaign:${t.campaignId}`);
     await claimTasks(client, claimed, {
       workerId: options.workerId,
       lockedUntil: new Date(now.getTime() + options.lockSeconds * 1000),

@@ -225,8 +225,8 @@ async function recordSent(deps: SendDeps, job: Job, message: SendableMessage, se
   for (let attempt = 0; ; attempt++) {
     try {
       await withTransaction(deps.pool, async (client) => {
-        await markSentAndDone(client, job.organisationId, message.id, job.taskId, sentAt);
-        await advanceEnrollment(client, job.organisationId, message.enrollmentId, message.stepId, sentAt);
+        const next = await markSentAndDone(client, job.organisationId, message, job.taskId, sentAt);
+        await advanceEnrollment(client, job.organisationId, message.enrollmentId, message.stepId, sentAt, next);
       });
       return;
     } catch (error) {

@@ -58,7 +58,7 @@ export async function lockDueTasks(db: Queryable, now: Date, limit: number): Pro
      WHERE t.status = 'pending' AND t.kind IN ('draft', 'send') AND t.scheduled_for <= $1
        AND c.status = 'running' AND e.state = 'active'
        AND (e.paused_until IS NULL OR e.paused_until <= $1)
-     ORDER BY t.scheduled_for
+     ORDER BY t.scheduled_for, t.id
      LIMIT $2
      FOR UPDATE OF t SKIP LOCKED`,
     [now.toISOString(), limit],

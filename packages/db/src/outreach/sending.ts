@@ -262,26 +262,47 @@ export async function markSendFailed(
   ]);
 }
 
-/** Records that the message left and its send task is done, in one statement. */
+/** The enabled step after a sent one, as `advanceEnrollment` needs it (null after the last step). */
+export interface NextStep {
+  id: string;
+  step_index: number;
+  delay_days: number;
+}
+
+const NEXT_STEP_SQL = (organisationParam: string, stepParam: string) =>
+  `SELECT n.id, n.step_index, n.delay_days
+   FROM outreach_workflow_steps s
+   JOIN outreach_workflow_steps n ON n.organisation_id = s.organisation_id AND n.campaign_id = s.campaign_id
+     AND n.step_index > s.step_index AND n.enabled
+   WHERE s.organisation_id = ${organisationParam} AND s.id = ${stepParam}
+   ORDER BY n.step_index LIMIT 1`;
+
+/**
+ * Records that the message left and its send task is done, in one statement that also returns
+ * the next step of the sequence (for `advanceEnrollment`, saving it a round trip).
+ */
 export async function markSentAndDone(
   db: Queryable,
   organisationId: string,
-  messageId: string,
+  message: { id: string; stepId: string },
   taskId: string,
   sentAt: Date,
-): Promise<void> {
-  await query(
+): Promise<NextStep | null> {
+  const result = await query<NextStep>(
     db,
     'outreach.mark_sent_and_done',
     `WITH sent AS (
        UPDATE outreach_messages SET status = 'sent', sent_at = $3
        WHERE organisation_id = $1 AND id = $2 AND status = 'sending'
+     ), done AS (
+       UPDATE outreach_tasks SET status = 'done', locked_by = NULL, locked_until = NULL
+       WHERE organisation_id = $1 AND id = $4
      )
-     UPDATE outreach_tasks SET status = 'done', locked_by = NULL, locked_until = NULL
-     WHERE organisation_id = $1 AND id = $4`,
-    [organisationId, messageId, sentAt.toISOString(), taskId],
+     ${NEXT_STEP_SQL('$1', '$5')}`,
+    [organisationId, message.id, sentAt.toISOString(), taskId, message.stepId],
     { prepare: true },
   );
+  return result.rows[0] ?? null;
 }
 
 /** Records that the message left: sent, at `sentAt`. */
@@ -304,19 +325,14 @@ export async function advanceEnrollment(
   enrollmentId: string,
   sentStepId: string,
   sentAt: Date,
+  /** The next step when the caller already read it (`markSentAndDone`); looked up otherwise. */
+  knownNext?: NextStep | null,
 ): Promise<{ nextStepId: string | null; scheduledFor: Date | null }> {
-  const next = await query<{ id: string; step_index: number; delay_days: number }>(
-    db,
-    'outreach.next_step',
-    `SELECT n.id, n.step_index, n.delay_days
-     FROM outreach_workflow_steps s
-     JOIN outreach_workflow_steps n ON n.organisation_id = s.organisation_id AND n.campaign_id = s.campaign_id
-       AND n.step_index > s.step_index AND n.enabled
-     WHERE s.organisation_id = $1 AND s.id = $2
-     ORDER BY n.step_index LIMIT 1`,
-    [organisationId, sentStepId],
-  );
-  const step = next.rows[0];
+  const step =
+    knownNext !== undefined
+      ? knownNext
+      : (await query<NextStep>(db, 'outreach.next_step', NEXT_STEP_SQL('$1', '$2'), [organisationId, sentStepId]))
+          .rows[0];
   if (!step) {
     const finished = await query<Record<string, string>>(
       db,
