@@ -103,6 +103,7 @@ export async function composeWorker(services: WorkerServices): Promise<Worker> {
     logger: createChildLogger('OutboxRelay', logger),
     batchSize: config.OUTBOX_BATCH_SIZE,
     intervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+    retentionMs: config.OUTBOX_RETENTION_HOURS * 3_600_000,
     onPublished: (count) => metrics.outboxPublished.inc(count),
     onFailed: (count) => metrics.outboxFailed.inc(count),
   });

@@ -6,6 +6,7 @@ const WorkerEnv = BaseEnv.extend(ServicesEnv.shape).extend({
   WORKER_HOST: z.string().default('0.0.0.0'),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).max(8760).default(72),
   // First retry delay of every queue family (then ×5 per retry); changing it changes queue arguments (doc/MESSAGING.md).
   RABBITMQ_RETRY_INITIAL_DELAY_MS: z.coerce.number().int().min(1).max(3_600_000).default(10_000),
   CRM_IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),

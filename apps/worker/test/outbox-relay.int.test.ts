@@ -10,7 +10,7 @@ import {
 } from '@prospectflow/messaging';
 import { createLogger } from '@prospectflow/observability';
 import { pollUntil } from '@prospectflow/testing';
-import { relayOutboxBatch, startOutboxRelay } from '../src/outbox/relay.js';
+import { purgeOutbox, relayOutboxBatch, startOutboxRelay } from '../src/outbox/relay.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -81,5 +81,24 @@ describe('outbox relay', () => {
     await relay.stop();
     expect(received[0]!.payload).toEqual({ n: 'during-outage' });
     expect(await outboxBacklog(db.pool)).toMatchObject({ pending: 0 });
+  });
+
+  it('purges published rows past the retention and keeps recent or unpublished ones', async () => {
+    await db.pool.query('DELETE FROM outreach_outbox');
+    const { rows } = await db.pool.query<{ id: string; label: string }>(
+      `INSERT INTO outreach_outbox (routing_key, payload, published_at, created_at)
+       VALUES ('x', '{"label":"old-published"}', now() - interval '4 days', now() - interval '4 days'),
+              ('x', '{"label":"recent-published"}', now() - interval '1 hour', now() - interval '1 hour'),
+              ('x', '{"label":"old-unpublished"}', NULL, now() - interval '5 days')
+       RETURNING id, payload->>'label' AS label`,
+    );
+    expect(rows).toHaveLength(3);
+    expect(await purgeOutbox(db.pool, new Date(), 72 * 3_600_000)).toBe(1);
+    const left = await db.pool.query<{ label: string }>(
+      `SELECT payload->>'label' AS label FROM outreach_outbox ORDER BY id`,
+    );
+    expect(left.rows.map((r) => r.label)).toEqual(['recent-published', 'old-unpublished']);
+    expect(await purgeOutbox(db.pool, new Date(), 72 * 3_600_000)).toBe(0);
+    await db.pool.query(`UPDATE outreach_outbox SET published_at = now() WHERE published_at IS NULL`);
   });
 });

@@ -13,6 +13,7 @@ export {
   markOutboxPublished,
   markOutboxFailed,
   outboxBacklog,
+  purgePublishedOutbox,
   type OutboxMessage,
   type OutboxRow,
 } from './outbox/repository.js';

@@ -3,6 +3,7 @@ import {
   claimOutboxBatch,
   markOutboxFailed,
   markOutboxPublished,
+  purgePublishedOutbox,
   withTransaction,
   type OutboxRow,
   type Pool,
@@ -23,6 +24,23 @@ export interface RelayOptions {
   intervalMs?: number;
   onPublished?: (count: number) => void;
   onFailed?: (count: number) => void;
+  /** Published rows older than this are deleted (default 72 h). */
+  retentionMs?: number;
+  /** How often the purge runs (default every 10 minutes). */
+  purgeEveryMs?: number;
+}
+
+const PURGE_BATCH = 5000;
+
+/** Deletes published rows past the retention, in batches so no statement holds locks for long. */
+export async function purgeOutbox(pool: Pool, now: Date, retentionMs: number): Promise<number> {
+  const before = new Date(now.getTime() - retentionMs);
+  let total = 0;
+  for (;;) {
+    const deleted = await purgePublishedOutbox(pool, before, PURGE_BATCH);
+    total += deleted;
+    if (deleted < PURGE_BATCH) return total;
+  }
 }
 
 /** Back-off for a row whose publish failed: 1 s, 2 s, 4 s … capped at 5 minutes. */
@@ -73,6 +91,9 @@ export async function relayOutboxBatch(options: RelayOptions): Promise<number> {
 export function startOutboxRelay(options: RelayOptions): { stop: () => Promise<void> } {
   const controller = new AbortController();
   const batchSize = options.batchSize ?? 100;
+  const retentionMs = options.retentionMs ?? 72 * 3_600_000;
+  const purgeEveryMs = options.purgeEveryMs ?? 600_000;
+  let nextPurge = 0;
   const loop = (async () => {
     while (!controller.signal.aborted) {
       let handled = 0;
@@ -80,6 +101,15 @@ export function startOutboxRelay(options: RelayOptions): { stop: () => Promise<v
         handled = await relayOutboxBatch(options);
       } catch (error) {
         options.logger.error({ err: error }, 'outbox relay batch failed');
+      }
+      if (Date.now() >= nextPurge) {
+        nextPurge = Date.now() + purgeEveryMs;
+        try {
+          const purged = await purgeOutbox(options.pool, new Date(), retentionMs);
+          if (purged) options.logger.info({ purged }, 'published outbox rows purged');
+        } catch (error) {
+          options.logger.error({ err: error }, 'outbox purge failed');
+        }
       }
       if (handled < batchSize)
         await sleep(options.intervalMs ?? 500, undefined, { signal: controller.signal }).catch(() => undefined);

@@ -80,6 +80,25 @@ export async function markOutboxFailed(db: Queryable, id: string, error: string,
   );
 }
 
+/**
+ * Deletes up to `limit` rows published before `before` (oldest first) and returns how many went.
+ * Published rows only serve debugging; some carry large payloads (raw inbound mail), so they must
+ * not pile up. Walks the primary key from the oldest id: old published rows are at its start.
+ */
+export async function purgePublishedOutbox(db: Queryable, before: Date, limit: number): Promise<number> {
+  const result = await query(
+    db,
+    'outbox.purge_published',
+    `DELETE FROM outreach_outbox WHERE id IN (
+       SELECT id FROM outreach_outbox
+       WHERE published_at IS NOT NULL AND published_at < $1
+       ORDER BY id LIMIT $2
+     )`,
+    [before.toISOString(), limit],
+  );
+  return result.rowCount ?? 0;
+}
+
 /** Unpublished rows and the age of the oldest one, for metrics and readiness. */
 export async function outboxBacklog(db: Queryable): Promise<{ pending: number; oldestSeconds: number }> {
   const result = await query<{ pending: number; oldest_seconds: number }>(
