@@ -125,6 +125,22 @@ describe('a bride on her phone', () => {
     await downloadStarted;
   });
 
+  it('confirms the unsubscription on the French page before anything changes', async () => {
+    const emails = await waitForEmails(email, 2);
+    const link = confirmLinkOf(emails[1]!);
+    await page.goto(`${baseUrl}/api/lead-magnet/unsubscribe/${link.token}`);
+    expect(new URL(page.url()).pathname).toBe('/lead-magnet/desinscription');
+    await page.getByRole('heading', { name: /Ne plus recevoir nos e-mails/ }).waitFor();
+    const before = await pool.query(`SELECT status FROM lm_subscribers WHERE email = $1`, [email]);
+    expect(before.rows[0].status).toBe('confirmed');
+    await page.getByTestId('unsubscribe-confirm').tap();
+    await page.getByRole('heading', { name: 'Votre désinscription est confirmée' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('');
+    const after = await pool.query(`SELECT status FROM lm_subscribers WHERE email = $1`, [email]);
+    expect(after.rows[0].status).toBe('unsubscribed');
+    await saveScreenshot(page, 'lead-magnet-unsubscribed-phone');
+  });
+
   it('shows the invalid page for a mangled link', async () => {
     await page.goto(`${baseUrl}/api/lead-magnet/confirm/mal-copie`);
     expect(new URL(page.url()).pathname).toBe('/lead-magnet/invalide');
