@@ -52,6 +52,9 @@ export const Enrollment = z.object({
     lastName: z.string().nullable(),
     companyName: z.string(),
   }),
+  /** Outbound messages that failed to send, and the latest one's error (why a send pause happened). */
+  failedMessages: z.number(),
+  lastError: z.string().nullable(),
 });
 export type Enrollment = z.infer<typeof Enrollment>;
 

@@ -35,6 +35,35 @@ export const DraftSummary = z.object({
 });
 export type DraftSummary = z.infer<typeof DraftSummary>;
 
+/** The statuses of an outbound message (an inbound one is always 'received'). */
+export const OutboundMessageStatus = MessageStatus.exclude(['received']);
+export type OutboundMessageStatus = z.infer<typeof OutboundMessageStatus>;
+
+/** `GET /campaigns/:id/messages`: a campaign's outbound messages, newest first. */
+export const CampaignMessageListQuery = z.strictObject({
+  ...PageQuery.shape,
+  status: OutboundMessageStatus.optional(),
+  stepId: z.uuid().optional(),
+});
+export type CampaignMessageListQuery = z.infer<typeof CampaignMessageListQuery>;
+
+export const CampaignMessageSummary = z.object({
+  id: z.uuid(),
+  status: OutboundMessageStatus,
+  enrollmentId: z.uuid().nullable(),
+  stepId: z.uuid().nullable(),
+  stepIndex: z.number().nullable(),
+  variantKey: z.string().nullable(),
+  toEmail: z.string().nullable(),
+  subject: z.string().nullable(),
+  sentAt: z.string().nullable(),
+  error: z.string().nullable(),
+  /** A (human) open was tracked: `open_count > 0`, machine opens excluded. */
+  opened: z.boolean(),
+  createdAt: z.string(),
+});
+export type CampaignMessageSummary = z.infer<typeof CampaignMessageSummary>;
+
 export const MessageEvent = z.object({ status: z.string(), at: z.string(), by: z.uuid().nullable().optional() });
 
 export const MessageDetail = z.object({

@@ -3,6 +3,7 @@ import type { Keyed, Keyset } from '../crm/companies.js';
 import { SqlParams, epochMicros, fromEpochMicros, iso } from '../crm/prospect-sql.js';
 import { matchingPositionsSql, type ProspectFilters } from '../crm/prospects.js';
 import { query, type Queryable } from '../query.js';
+import { enrollmentFailureColumns } from './messages.js';
 
 /** Who to enroll: explicit position ids, or every position the CRM filter matches (at most `max`). */
 export type EnrollmentSource = { positionIds: string[] } | { filter: ProspectFilters; max: number };
@@ -110,7 +111,11 @@ const enrollmentColumns = (e: string) => `${e}.id, ${e}.campaign_id AS "campaign
    FROM crm_positions pos
    JOIN crm_people p ON p.organisation_id = pos.organisation_id AND p.id = pos.person_id
    JOIN crm_companies c ON c.organisation_id = pos.organisation_id AND c.id = pos.company_id
-   WHERE pos.organisation_id = ${e}.organisation_id AND pos.id = ${e}.position_id) AS prospect`;
+   WHERE pos.organisation_id = ${e}.organisation_id AND pos.id = ${e}.position_id) AS prospect,
+  f."failedMessages", f."lastSendError" AS "lastError"`;
+
+/** Enrollments `e` with their send failures `f` (what `enrollmentColumns` reads). */
+const ENROLLMENT_FROM = `outreach_campaign_enrollments e CROSS JOIN LATERAL (SELECT ${enrollmentFailureColumns('e')}) f`;
 
 /** A campaign's enrollments, newest first, optionally in one state. */
 export async function listEnrollments(
@@ -124,7 +129,7 @@ export async function listEnrollments(
     db,
     'outreach.list_enrollments',
     `SELECT ${enrollmentColumns('e')}, ${epochMicros('e.enrolled_at')} AS "sortKey"
-     FROM outreach_campaign_enrollments e
+     FROM ${ENROLLMENT_FROM}
      WHERE e.organisation_id = $1 AND e.campaign_id = $2 AND ($3::text IS NULL OR e.state = $3)
        AND ($4::text IS NULL OR (e.enrolled_at, e.id) < (${fromEpochMicros('$4')}, $5::uuid))
      ORDER BY e.enrolled_at DESC, e.id DESC LIMIT $6`,
@@ -137,7 +142,7 @@ export async function getEnrollment(db: Queryable, organisationId: string, id: s
   const result = await query<Enrollment>(
     db,
     'outreach.get_enrollment',
-    `SELECT ${enrollmentColumns('e')} FROM outreach_campaign_enrollments e WHERE e.organisation_id = $1 AND e.id = $2`,
+    `SELECT ${enrollmentColumns('e')} FROM ${ENROLLMENT_FROM} WHERE e.organisation_id = $1 AND e.id = $2`,
     [organisationId, id],
   );
   return result.rows[0] ?? null;

@@ -6,6 +6,7 @@ export * from './prompts.js';
 export * from './experiments.js';
 export * from './enrollments.js';
 export * from './drafts.js';
+export * from './campaign-messages.js';
 export * from './tasks.js';
 export * from './scheduler.js';
 export * from './messages.js';

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { analyticsRoutes } from './analytics-routes.js';
+import { campaignMessagesRoutes } from './campaign-messages-routes.js';
 import { campaignsRoutes } from './campaigns-routes.js';
 import { draftsRoutes } from './drafts-routes.js';
 import { enrollmentsRoutes } from './enrollments-routes.js';
@@ -18,6 +19,7 @@ export function outreachRoutes(deps: OutreachDeps): Router[] {
     experimentsRoutes(deps),
     enrollmentsRoutes(deps),
     draftsRoutes(deps),
+    campaignMessagesRoutes(deps),
     inboxRoutes(deps),
     analyticsRoutes(deps),
   ];
