@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  advanceEnrollment,
   guardSend,
   lockSendWork,
   lockSendableMessage,
   lockTask,
   markSendFailed,
   markSending,
-  markSentAndDone,
   pauseAfterFailure,
+  recordSentAndAdvance,
   settleTask,
   withTransaction,
   type MailboxForSending,
@@ -224,10 +223,7 @@ const RECORD_SENT_DELAYS_MS = [100, 500, 2000, 5000];
 async function recordSent(deps: SendDeps, job: Job, message: SendableMessage, sentAt: Date): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await withTransaction(deps.pool, async (client) => {
-        const next = await markSentAndDone(client, job.organisationId, message, job.taskId, sentAt);
-        await advanceEnrollment(client, job.organisationId, message.enrollmentId, message.stepId, sentAt, next);
-      });
+      await recordSentAndAdvance(deps.pool, job.organisationId, message, job.taskId, sentAt);
       return;
     } catch (error) {
       const delay = RECORD_SENT_DELAYS_MS[attempt];

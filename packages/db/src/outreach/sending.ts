@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { query, type Queryable } from '../query.js';
 import { iso } from '../crm/prospect-sql.js';
 import { insertTasks } from './tasks.js';
-import { emitWebhookEvent } from './webhooks.js';
+import { emitWebhookEvent, webhookEventCtes } from './webhooks.js';
 
 /** The message a send task delivers, with the state needed to decide whether to send it. */
 export interface SendableMessage {
@@ -278,31 +279,61 @@ const NEXT_STEP_SQL = (organisationParam: string, stepParam: string) =>
    ORDER BY n.step_index LIMIT 1`;
 
 /**
- * Records that the message left and its send task is done, in one statement that also returns
- * the next step of the sequence (for `advanceEnrollment`, saving it a round trip).
+ * Everything a send the server accepted records, in one autocommitted statement (no transaction
+ * round trips): the message `sent`, its task done, and the enrollment moved past the step exactly
+ * as `advanceEnrollment` does — the next enabled step's draft task at `sentAt + delay_days` (unless
+ * that step already has a live message), or the enrollment finished with its `enrollment.finished`
+ * webhook deliveries when that update changes a row. Idempotent.
  */
-export async function markSentAndDone(
+export async function recordSentAndAdvance(
   db: Queryable,
   organisationId: string,
-  message: { id: string; stepId: string },
+  message: { id: string; enrollmentId: string; stepId: string },
   taskId: string,
   sentAt: Date,
-): Promise<NextStep | null> {
-  const result = await query<NextStep>(
+): Promise<void> {
+  await query(
     db,
-    'outreach.mark_sent_and_done',
+    'outreach.record_sent_and_advance',
     `WITH sent AS (
        UPDATE outreach_messages SET status = 'sent', sent_at = $3
        WHERE organisation_id = $1 AND id = $2 AND status = 'sending'
      ), done AS (
        UPDATE outreach_tasks SET status = 'done', locked_by = NULL, locked_until = NULL
        WHERE organisation_id = $1 AND id = $4
-     )
-     ${NEXT_STEP_SQL('$1', '$5')}`,
-    [organisationId, message.id, sentAt.toISOString(), taskId, message.stepId],
+     ), next AS MATERIALIZED (
+       ${NEXT_STEP_SQL('$1', '$5')}
+     ), advanced AS (
+       UPDATE outreach_campaign_enrollments e SET current_step_index = n.step_index FROM next n
+       WHERE e.organisation_id = $1 AND e.id = $6 AND e.state = 'active' AND e.current_step_index < n.step_index
+     ), drafted AS (
+       INSERT INTO outreach_tasks (organisation_id, enrollment_id, step_id, kind, scheduled_for)
+       SELECT $1, $6, n.id, 'draft', $3::timestamptz + n.delay_days * interval '24 hours' FROM next n
+       WHERE NOT EXISTS (
+         SELECT 1 FROM outreach_messages x WHERE x.organisation_id = $1 AND x.enrollment_id = $6 AND x.step_id = n.id
+           AND x.direction = 'outbound' AND x.status NOT IN ('rejected', 'failed'))
+       ON CONFLICT (organisation_id, enrollment_id, step_id, kind) WHERE status IN ('pending', 'claimed') DO NOTHING
+     ), finished AS (
+       UPDATE outreach_campaign_enrollments e SET state = 'finished', finished_at = coalesce(e.finished_at, $3)
+       FROM crm_positions p
+       WHERE e.organisation_id = $1 AND e.id = $6 AND e.state = 'active' AND NOT EXISTS (SELECT 1 FROM next)
+         AND p.organisation_id = e.organisation_id AND p.id = e.position_id
+       RETURNING jsonb_build_object('enrollmentId', e.id, 'campaignId', e.campaign_id, 'positionId', e.position_id,
+         'email', p.email::text, 'finishedAt', ${iso('e.finished_at')}, 'reason', 'completed') AS payload
+     ), ${webhookEventCtes({ organisation: '$1', type: '$7', eventId: '$8', source: 'finished f', payload: 'f.payload' })}
+     SELECT 1`,
+    [
+      organisationId,
+      message.id,
+      sentAt.toISOString(),
+      taskId,
+      message.stepId,
+      message.enrollmentId,
+      'enrollment.finished',
+      randomUUID(),
+    ],
     { prepare: true },
   );
-  return result.rows[0] ?? null;
 }
 
 /** Records that the message left: sent, at `sentAt`. */
@@ -325,7 +356,7 @@ export async function advanceEnrollment(
   enrollmentId: string,
   sentStepId: string,
   sentAt: Date,
-  /** The next step when the caller already read it (`markSentAndDone`); looked up otherwise. */
+  /** The next step when the caller already read it; looked up otherwise. */
   knownNext?: NextStep | null,
 ): Promise<{ nextStepId: string | null; scheduledFor: Date | null }> {
   const step =

@@ -122,6 +122,32 @@ export async function deleteWebhookEndpoint(db: Queryable, organisationId: strin
 }
 
 /**
+ * The `deliveries` and `outbox` CTEs of a webhook event, for statements that record the event with
+ * the change it reports (`emitWebhookEvent`, the send path's `sent` + enrollment finished): one
+ * pending delivery per enabled endpoint subscribed to the type and per row of `source`.
+ * Parameters and expressions are SQL text; `payload` is a jsonb expression over `source`.
+ */
+export function webhookEventCtes(sql: {
+  organisation: string;
+  type: string;
+  eventId: string;
+  source: string;
+  payload: string;
+}): string {
+  return `deliveries AS (
+       INSERT INTO outreach_webhook_deliveries (organisation_id, endpoint_id, event_id, event_type, event_created_at, payload)
+       SELECT w.organisation_id, w.id, ${sql.eventId}::uuid, ${sql.type}::text, now(), ${sql.payload}
+       FROM ${sql.source}, outreach_webhook_endpoints w
+       WHERE w.organisation_id = ${sql.organisation} AND w.enabled AND w.event_types @> ARRAY[${sql.type}::text]
+       RETURNING organisation_id, id
+     ), outbox AS (
+       INSERT INTO outreach_outbox (organisation_id, routing_key, payload)
+       SELECT organisation_id, '${DELIVER_ROUTING_KEY}', jsonb_build_object('organisationId', organisation_id, 'deliveryId', id)
+       FROM deliveries
+     )`;
+}
+
+/**
  * Records an event for the organisation's webhooks, in the caller's transaction: one pending
  * delivery per enabled endpoint subscribed to `type`, and one `webhooks.deliver` outbox row per
  * delivery. Returns the delivery ids (none when nobody listens).
@@ -135,18 +161,9 @@ export async function emitWebhookEvent(
   const result = await query<{ id: string }>(
     db,
     'webhooks.emit_event',
-    `WITH deliveries AS (
-       INSERT INTO outreach_webhook_deliveries (organisation_id, endpoint_id, event_id, event_type, event_created_at, payload)
-       SELECT w.organisation_id, w.id, $3::uuid, $2::text, now(), $4::jsonb
-       FROM outreach_webhook_endpoints w
-       WHERE w.organisation_id = $1 AND w.enabled AND w.event_types @> ARRAY[$2::text]
-       RETURNING organisation_id, id
-     ), outbox AS (
-       INSERT INTO outreach_outbox (organisation_id, routing_key, payload)
-       SELECT organisation_id, $5, jsonb_build_object('organisationId', organisation_id, 'deliveryId', id) FROM deliveries
-     )
+    `WITH ${webhookEventCtes({ organisation: '$1', type: '$2', eventId: '$3', source: '(SELECT $4::jsonb AS payload) d', payload: 'd.payload' })}
      SELECT id::text FROM deliveries`,
-    [organisationId, type, randomUUID(), JSON.stringify(data), DELIVER_ROUTING_KEY],
+    [organisationId, type, randomUUID(), JSON.stringify(data)],
   );
   return result.rows.map((r) => r.id);
 }
