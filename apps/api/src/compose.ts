@@ -71,7 +71,7 @@ export async function buildApi(services: ApiServices) {
     webhooksRoutes({
       pool,
       logger,
-      secretsKey: loadMailboxSecretsKey(config, logger),
+      secretsKey: outreach.secretsKey,
       targets: webhookTargetPolicy(config),
     }),
   );

@@ -25,6 +25,8 @@ export function parseMailboxSecretsKey(value: string): Buffer {
   return key;
 }
 
+let warnedDevKey = false;
+
 /**
  * The key that encrypts mailbox passwords at rest: MAILBOX_SECRETS_KEY (base64 of 32 bytes).
  * Absent: refused in production, the well-known dev key (with a warning) elsewhere.
@@ -37,10 +39,14 @@ export function loadMailboxSecretsKey(
   if (env.NODE_ENV === 'production') {
     throw new MailboxSecretsError('MAILBOX_SECRETS_KEY is required in production');
   }
-  createChildLogger('MailboxSecrets', logger).warn(
-    { env: env.NODE_ENV ?? 'development' },
-    'MAILBOX_SECRETS_KEY unset, using the public development key',
-  );
+  // Several components of one process load the key: one warning is enough.
+  if (!warnedDevKey) {
+    warnedDevKey = true;
+    createChildLogger('MailboxSecrets', logger).warn(
+      { env: env.NODE_ENV ?? 'development' },
+      'MAILBOX_SECRETS_KEY unset, using the public development key',
+    );
+  }
   return DEV_KEY;
 }
 
