@@ -2,6 +2,7 @@ export { createPool, type Pool, type PoolConfig } from './pool.js';
 export { createAppPool, type DatabaseSettings } from './app-pool.js';
 export { query, setQueryTimer, type Queryable, type QueryTimer } from './query.js';
 export { withTransaction } from './transaction.js';
+export { createStatementBatcher, type StatementBatcherOptions } from './statement-batcher.js';
 export { migrate, MIGRATIONS_DIR, type MigrationResult } from './migrate.js';
 export { pingDatabase } from './health.js';
 export { ensureDatabase, dropDatabase, databaseNameOf, withDatabaseName } from './database-admin.js';

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  guardSend,
   lockSendWork,
   lockSendableMessage,
   lockTask,
   markSendFailed,
   markSending,
   pauseAfterFailure,
-  recordSentAndAdvance,
   settleTask,
   withTransaction,
   type MailboxForSending,
@@ -17,6 +15,7 @@ import {
   type SendableMessage,
 } from '@prospectflow/db';
 import type { Clock } from './clock.js';
+import { sendStatements } from './send-statements.js';
 import { addTrackingAndUnsubscribe } from './tracking-footer.js';
 import { generateTrackingToken, hashTrackingToken, trackingUrls } from './tracking-tokens.js';
 import type { TransportCache } from './transport-cache.js';
@@ -87,7 +86,9 @@ function prepared(deps: SendDeps, message: SendableMessage, mailbox: MailboxForS
 async function prepareSend(deps: SendDeps, job: Job): Promise<Prepared | SendResult> {
   const unsubscribeToken = generateTrackingToken();
   const pixelToken = generateTrackingToken();
-  const fast = await guardSend(deps.pool, job.organisationId, job.taskId, {
+  const fast = await sendStatements(deps.pool).guard({
+    organisationId: job.organisationId,
+    taskId: job.taskId,
     id: randomUUID(),
     unsubscribeTokenHash: hashTrackingToken(unsubscribeToken),
     pixelTokenHash: hashTrackingToken(pixelToken),
@@ -223,7 +224,12 @@ const RECORD_SENT_DELAYS_MS = [100, 500, 2000, 5000];
 async function recordSent(deps: SendDeps, job: Job, message: SendableMessage, sentAt: Date): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await recordSentAndAdvance(deps.pool, job.organisationId, message, job.taskId, sentAt);
+      await sendStatements(deps.pool).recordSent({
+        organisationId: job.organisationId,
+        message,
+        taskId: job.taskId,
+        sentAt,
+      });
       return;
     } catch (error) {
       const delay = RECORD_SENT_DELAYS_MS[attempt];

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { query, type Queryable } from '../query.js';
 import { iso } from '../crm/prospect-sql.js';
 import { insertTasks } from './tasks.js';
@@ -19,13 +18,74 @@ const NEXT_STEP_SQL = (organisationParam: string, stepParam: string) =>
    WHERE s.organisation_id = ${organisationParam} AND s.id = ${stepParam}
    ORDER BY n.step_index LIMIT 1`;
 
+/** A send the server accepted, as `recordSentBatch` records it. */
+export interface SentItem {
+  organisationId: string;
+  message: { id: string; enrollmentId: string; stepId: string };
+  taskId: string;
+  sentAt: Date;
+}
+
 /**
- * Everything a send the server accepted records, in one autocommitted statement (no transaction
- * round trips): the message `sent`, its task done, and the enrollment moved past the step exactly
+ * Everything sends the server accepted record, in one autocommitted statement (no transaction
+ * round trips): each message `sent`, its task done, and its enrollment moved past the step exactly
  * as `advanceEnrollment` does — the next enabled step's draft task at `sentAt + delay_days` (unless
  * that step already has a live message), or the enrollment finished with its `enrollment.finished`
  * webhook deliveries when that update changes a row. Idempotent.
  */
+export async function recordSentBatch(db: Queryable, items: readonly SentItem[]): Promise<void> {
+  if (items.length === 0) return;
+  await query(
+    db,
+    'outreach.record_sent_batch',
+    `WITH x AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::timestamptz[])
+         AS x(organisation_id, message_id, task_id, step_id, enrollment_id, sent_at)
+     ), sent AS (
+       UPDATE outreach_messages m SET status = 'sent', sent_at = x.sent_at FROM x
+       WHERE m.organisation_id = x.organisation_id AND m.id = x.message_id AND m.status = 'sending'
+     ), done AS (
+       UPDATE outreach_tasks t SET status = 'done', locked_by = NULL, locked_until = NULL FROM x
+       WHERE t.organisation_id = x.organisation_id AND t.id = x.task_id
+     ), next AS MATERIALIZED (
+       SELECT x.organisation_id, x.enrollment_id, x.sent_at, n.id, n.step_index, n.delay_days
+       FROM x LEFT JOIN LATERAL (${NEXT_STEP_SQL('x.organisation_id', 'x.step_id')}) n ON true
+     ), advanced AS (
+       UPDATE outreach_campaign_enrollments e SET current_step_index = n.step_index FROM next n
+       WHERE n.id IS NOT NULL AND e.organisation_id = n.organisation_id AND e.id = n.enrollment_id
+         AND e.state = 'active' AND e.current_step_index < n.step_index
+     ), drafted AS (
+       INSERT INTO outreach_tasks (organisation_id, enrollment_id, step_id, kind, scheduled_for)
+       SELECT n.organisation_id, n.enrollment_id, n.id, 'draft', n.sent_at + n.delay_days * interval '24 hours'
+       FROM next n
+       WHERE n.id IS NOT NULL AND NOT EXISTS (
+         SELECT 1 FROM outreach_messages y WHERE y.organisation_id = n.organisation_id AND y.enrollment_id = n.enrollment_id
+           AND y.step_id = n.id AND y.direction = 'outbound' AND y.status NOT IN ('rejected', 'failed'))
+       ON CONFLICT (organisation_id, enrollment_id, step_id, kind) WHERE status IN ('pending', 'claimed') DO NOTHING
+     ), finished AS (
+       UPDATE outreach_campaign_enrollments e SET state = 'finished', finished_at = coalesce(e.finished_at, n.sent_at)
+       FROM next n, crm_positions p
+       WHERE n.id IS NULL AND e.organisation_id = n.organisation_id AND e.id = n.enrollment_id AND e.state = 'active'
+         AND p.organisation_id = e.organisation_id AND p.id = e.position_id
+       RETURNING e.organisation_id, gen_random_uuid() AS event_id,
+         jsonb_build_object('enrollmentId', e.id, 'campaignId', e.campaign_id, 'positionId', e.position_id,
+         'email', p.email::text, 'finishedAt', ${iso('e.finished_at')}, 'reason', 'completed') AS payload
+     ), ${webhookEventCtes({ organisation: 'f.organisation_id', type: '$7', eventId: 'f.event_id', source: 'finished f', payload: 'f.payload' })}
+     SELECT 1`,
+    [
+      items.map((i) => i.organisationId),
+      items.map((i) => i.message.id),
+      items.map((i) => i.taskId),
+      items.map((i) => i.message.stepId),
+      items.map((i) => i.message.enrollmentId),
+      items.map((i) => i.sentAt.toISOString()),
+      'enrollment.finished',
+    ],
+    { prepare: true },
+  );
+}
+
+/** `recordSentBatch` for one send. */
 export async function recordSentAndAdvance(
   db: Queryable,
   organisationId: string,
@@ -33,48 +93,7 @@ export async function recordSentAndAdvance(
   taskId: string,
   sentAt: Date,
 ): Promise<void> {
-  await query(
-    db,
-    'outreach.record_sent_and_advance',
-    `WITH sent AS (
-       UPDATE outreach_messages SET status = 'sent', sent_at = $3
-       WHERE organisation_id = $1 AND id = $2 AND status = 'sending'
-     ), done AS (
-       UPDATE outreach_tasks SET status = 'done', locked_by = NULL, locked_until = NULL
-       WHERE organisation_id = $1 AND id = $4
-     ), next AS MATERIALIZED (
-       ${NEXT_STEP_SQL('$1', '$5')}
-     ), advanced AS (
-       UPDATE outreach_campaign_enrollments e SET current_step_index = n.step_index FROM next n
-       WHERE e.organisation_id = $1 AND e.id = $6 AND e.state = 'active' AND e.current_step_index < n.step_index
-     ), drafted AS (
-       INSERT INTO outreach_tasks (organisation_id, enrollment_id, step_id, kind, scheduled_for)
-       SELECT $1, $6, n.id, 'draft', $3::timestamptz + n.delay_days * interval '24 hours' FROM next n
-       WHERE NOT EXISTS (
-         SELECT 1 FROM outreach_messages x WHERE x.organisation_id = $1 AND x.enrollment_id = $6 AND x.step_id = n.id
-           AND x.direction = 'outbound' AND x.status NOT IN ('rejected', 'failed'))
-       ON CONFLICT (organisation_id, enrollment_id, step_id, kind) WHERE status IN ('pending', 'claimed') DO NOTHING
-     ), finished AS (
-       UPDATE outreach_campaign_enrollments e SET state = 'finished', finished_at = coalesce(e.finished_at, $3)
-       FROM crm_positions p
-       WHERE e.organisation_id = $1 AND e.id = $6 AND e.state = 'active' AND NOT EXISTS (SELECT 1 FROM next)
-         AND p.organisation_id = e.organisation_id AND p.id = e.position_id
-       RETURNING jsonb_build_object('enrollmentId', e.id, 'campaignId', e.campaign_id, 'positionId', e.position_id,
-         'email', p.email::text, 'finishedAt', ${iso('e.finished_at')}, 'reason', 'completed') AS payload
-     ), ${webhookEventCtes({ organisation: '$1', type: '$7', eventId: '$8', source: 'finished f', payload: 'f.payload' })}
-     SELECT 1`,
-    [
-      organisationId,
-      message.id,
-      sentAt.toISOString(),
-      taskId,
-      message.stepId,
-      message.enrollmentId,
-      'enrollment.finished',
-      randomUUID(),
-    ],
-    { prepare: true },
-  );
+  await recordSentBatch(db, [{ organisationId, message, taskId, sentAt }]);
 }
 
 /** Records that the message left: sent, at `sentAt`. */
