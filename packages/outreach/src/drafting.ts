@@ -1,11 +1,9 @@
 import {
   ensureVariantAssignment,
-  getDraftContext,
   getPromptText,
   lockTask,
   pauseAfterFailure,
   settleTask,
-  storeDraft,
   withTransaction,
   type DraftContext,
   type Pool,
@@ -14,6 +12,7 @@ import {
 } from '@prospectflow/db';
 import { assignVariant } from './ab-assignment.js';
 import type { Clock } from './clock.js';
+import { draftStatements } from './draft-statements.js';
 import { parseDraftAnswer, type ChatMessage, type LlmClient } from './llm-client.js';
 import { nextSendingInstant } from './sending-window.js';
 import {
@@ -125,7 +124,8 @@ export async function draftTask(
   deps: DraftDeps,
   job: { organisationId: string; taskId: string },
 ): Promise<DraftResult> {
-  const ctx = await getDraftContext(deps.pool, job.organisationId, job.taskId);
+  const statements = draftStatements(deps.pool);
+  const ctx = await statements.context({ organisationId: job.organisationId, taskId: job.taskId });
   if (!ctx || ctx.taskStatus !== 'claimed' || ctx.taskKind !== 'draft')
     return { outcome: 'skipped', reason: 'not_claimed' };
   if (!ctx.campaign.mailboxId || !ctx.mailbox) throw new DraftError('The campaign has no mailbox', 'no_mailbox');
@@ -138,10 +138,9 @@ export async function draftTask(
     startHour: ctx.campaign.sendStartHour,
     endHour: ctx.campaign.sendEndHour,
   });
-  const stored = await storeDraft(
-    deps.pool,
-    job.taskId,
-    {
+  const stored = await statements.store({
+    taskId: job.taskId,
+    message: {
       organisationId: ctx.organisationId,
       enrollmentId: ctx.enrollmentId,
       stepId: ctx.stepId,
@@ -155,7 +154,7 @@ export async function draftTask(
       bodyHtml: content.html,
     },
     sendAt,
-  );
+  });
   if (!stored.settled) return { outcome: 'skipped', reason: 'not_claimed' };
   return { outcome: 'drafted', messageId: stored.messageId, status, variantKey: variant?.key ?? null };
 }

@@ -45,12 +45,29 @@ export async function getDraftContext(
   organisationId: string,
   taskId: string,
 ): Promise<DraftContext | null> {
-  const result = await query<{ ctx: DraftContext }>(
+  return (await getDraftContexts(db, [{ organisationId, taskId }]))[0] ?? null;
+}
+
+/**
+ * `getDraftContext` for many tasks in one statement: the contexts aligned with `keys`, null where
+ * the task (of that organisation) or its step no longer exists.
+ */
+export async function getDraftContexts(
+  db: Queryable,
+  keys: readonly { organisationId: string; taskId: string }[],
+): Promise<(DraftContext | null)[]> {
+  const contexts: (DraftContext | null)[] = keys.map(() => null);
+  if (keys.length === 0) return contexts;
+  const result = await query<{ ord: number; ctx: DraftContext }>(
     db,
-    'outreach.draft_context',
-    // The task first (by key), so the plan never depends on statistics of the big tables.
-    `WITH t AS MATERIALIZED (SELECT * FROM outreach_tasks WHERE organisation_id = $1 AND id = $2)
-     SELECT json_build_object(
+    'outreach.draft_contexts',
+    // The tasks first (by key), so the plan never depends on statistics of the big tables.
+    `WITH t AS MATERIALIZED (
+       SELECT k.ord, x.*
+       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(organisation_id, task_id, ord)
+       JOIN outreach_tasks x ON x.organisation_id = k.organisation_id AND x.id = k.task_id
+     )
+     SELECT t.ord::int AS ord, json_build_object(
        'taskId', t.id, 'taskStatus', t.status, 'taskKind', t.kind, 'organisationId', t.organisation_id, 'enrollmentId', t.enrollment_id, 'stepId', s.id,
        'stepIndex', s.step_index,
        'campaign', json_build_object('id', c.id, 'name', c.name, 'requireApproval', c.require_approval,
@@ -84,10 +101,11 @@ export async function getDraftContext(
      JOIN crm_people pe ON pe.organisation_id = p.organisation_id AND pe.id = p.person_id
      JOIN crm_companies co ON co.organisation_id = p.organisation_id AND co.id = p.company_id
      LEFT JOIN outreach_mailboxes mb ON mb.organisation_id = c.organisation_id AND mb.id = c.mailbox_id`,
-    [organisationId, taskId],
+    [keys.map((k) => k.organisationId), keys.map((k) => k.taskId)],
     { prepare: true },
   );
-  return result.rows[0]?.ctx ?? null;
+  for (const row of result.rows) contexts[row.ord - 1] = row.ctx;
+  return contexts;
 }
 
 export interface StepVariant {
@@ -213,44 +231,84 @@ export async function storeDraft(
   message: NewOutboundMessage,
   sendAt: Date,
 ): Promise<{ settled: boolean; messageId: string | null }> {
-  const result = await query<{ settled: boolean; messageId: string | null }>(
+  return (await storeDrafts(db, [{ taskId, message, sendAt }]))[0]!;
+}
+
+export interface DraftToStore {
+  taskId: string;
+  message: NewOutboundMessage;
+  sendAt: Date;
+}
+
+/**
+ * `storeDraft` for many drafts in one statement, answers aligned with `items`. The task of each
+ * draft is `(message.organisationId, taskId)`; the message goes to the task's enrollment and step.
+ * `messageId` is null when the task was not settled or the step's message already existed.
+ */
+export async function storeDrafts(
+  db: Queryable,
+  items: readonly DraftToStore[],
+): Promise<{ settled: boolean; messageId: string | null }[]> {
+  const answers = items.map(() => ({ settled: false, messageId: null as string | null }));
+  if (items.length === 0) return answers;
+  const column = <T>(pick: (item: DraftToStore) => T) => items.map(pick);
+  const result = await query<{ ord: number; settled: boolean; messageId: string | null }>(
     db,
-    'outreach.store_draft',
-    `WITH task AS (
-       UPDATE outreach_tasks SET status = 'done', locked_by = NULL, locked_until = NULL
-       WHERE organisation_id = $1 AND id = $2 AND status = 'claimed' AND kind = 'draft'
-       RETURNING organisation_id, enrollment_id, step_id
+    'outreach.store_drafts',
+    `WITH input AS MATERIALIZED (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+         WITH ORDINALITY AS i(organisation_id, task_id, variant_id, mailbox_id, status, from_email, to_email,
+                              subject, body_text, body_html, send_at, ord)
+     ), task AS (
+       UPDATE outreach_tasks x SET status = 'done', locked_by = NULL, locked_until = NULL
+       FROM input i
+       WHERE x.organisation_id = i.organisation_id AND x.id = i.task_id AND x.status = 'claimed' AND x.kind = 'draft'
+       RETURNING i.ord, x.organisation_id, x.enrollment_id, x.step_id
      ), message AS (
        INSERT INTO outreach_messages (organisation_id, enrollment_id, step_id, variant_id, mailbox_id, direction, status,
          from_email, to_email, subject, body_text, body_html, approved_at)
-       SELECT organisation_id, enrollment_id, step_id, $3, $4, 'outbound', $5, $6, $7, $8, $9, $10,
-              CASE WHEN $5 = 'approved' THEN now() END
-       FROM task
+       SELECT task.organisation_id, task.enrollment_id, task.step_id, i.variant_id, i.mailbox_id, 'outbound', i.status,
+              i.from_email, i.to_email, i.subject, i.body_text, i.body_html,
+              CASE WHEN i.status = 'approved' THEN now() END
+       FROM task JOIN input i ON i.ord = task.ord
        ON CONFLICT (organisation_id, enrollment_id, step_id)
          WHERE direction = 'outbound' AND status NOT IN ('rejected', 'failed') DO NOTHING
        RETURNING organisation_id, enrollment_id, step_id, id, status
+     ), stored AS (
+       -- One live draft task per (organisation, enrollment, step): the message's key finds its task.
+       SELECT task.ord, m.organisation_id, m.enrollment_id, m.step_id, m.id, m.status
+       FROM message m
+       JOIN task ON task.organisation_id = m.organisation_id AND task.enrollment_id = m.enrollment_id
+         AND task.step_id = m.step_id
      ), send AS (
        INSERT INTO outreach_tasks (organisation_id, enrollment_id, step_id, kind, scheduled_for)
-       SELECT organisation_id, enrollment_id, step_id, 'send', $11 FROM message WHERE status = 'approved'
+       SELECT stored.organisation_id, stored.enrollment_id, stored.step_id, 'send', i.send_at
+       FROM stored JOIN input i ON i.ord = stored.ord
+       WHERE stored.status = 'approved'
        ON CONFLICT (organisation_id, enrollment_id, step_id, kind) WHERE status IN ('pending', 'claimed') DO NOTHING
      )
-     SELECT EXISTS (SELECT 1 FROM task) AS settled, (SELECT id FROM message) AS "messageId"`,
+     SELECT i.ord::int AS ord, task.ord IS NOT NULL AS settled, stored.id AS "messageId"
+     FROM input i
+     LEFT JOIN task ON task.ord = i.ord
+     LEFT JOIN stored ON stored.ord = i.ord`,
     [
-      message.organisationId,
-      taskId,
-      message.variantId,
-      message.mailboxId,
-      message.status,
-      message.fromEmail,
-      message.toEmail,
-      message.subject,
-      message.bodyText,
-      message.bodyHtml,
-      sendAt.toISOString(),
+      column((d) => d.message.organisationId),
+      column((d) => d.taskId),
+      column((d) => d.message.variantId),
+      column((d) => d.message.mailboxId),
+      column((d) => d.message.status),
+      column((d) => d.message.fromEmail),
+      column((d) => d.message.toEmail),
+      column((d) => d.message.subject),
+      column((d) => d.message.bodyText),
+      column((d) => d.message.bodyHtml),
+      column((d) => d.sendAt.toISOString()),
     ],
     { prepare: true },
   );
-  return result.rows[0]!;
+  for (const row of result.rows) answers[row.ord - 1] = { settled: row.settled, messageId: row.messageId };
+  return answers;
 }
 
 /**
