@@ -86,7 +86,9 @@ export async function composeWorker(services: WorkerServices): Promise<Worker> {
     metrics,
     concurrency: config.LEAD_MAGNET_EMAIL_CONCURRENCY,
   });
-  const outreach = await startOutreach(services, broker);
+  // The scheduler's claims wake the relay, which is started below.
+  let wakeRelay = () => {};
+  const outreach = await startOutreach(services, broker, () => wakeRelay());
   await consumeWebhookDeliveries({
     broker,
     pool,
@@ -107,6 +109,7 @@ export async function composeWorker(services: WorkerServices): Promise<Worker> {
     onPublished: (count) => metrics.outboxPublished.inc(count),
     onFailed: (count) => metrics.outboxFailed.inc(count),
   });
+  wakeRelay = relay.wake;
   const imap = startWorkerImapPolling({ ...services, broker, clock: services.clock ?? systemClock });
   return {
     broker,
@@ -128,7 +131,7 @@ function staticAwsCredentials(config: WorkerConfig) {
 }
 
 /** The campaign engine: draft, send and reply consumers and the scheduler loop (doc/OUTREACH.md "Workers"). */
-async function startOutreach(services: WorkerServices, broker: ConnectionManager) {
+async function startOutreach(services: WorkerServices, broker: ConnectionManager, onClaimed: () => void) {
   const { config, pool, logger, metrics } = services;
   const clock = services.clock ?? systemClock;
   const llm = config.LLM_BASE_URL
@@ -144,6 +147,7 @@ async function startOutreach(services: WorkerServices, broker: ConnectionManager
     secretsKey: loadMailboxSecretsKey(config, logger),
     ses: { region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, credentials: staticAwsCredentials(config) },
   });
+  let scheduler: ReturnType<typeof startScheduler> | undefined;
   const draftLog = createChildLogger('OutreachDraft', logger);
   await consumeOutreachDrafts({
     broker,
@@ -153,6 +157,8 @@ async function startOutreach(services: WorkerServices, broker: ConnectionManager
     logger: draftLog,
     metrics,
     concurrency: config.OUTREACH_DRAFT_CONCURRENCY,
+    // An approved draft's send task is due at once (inside the window): no need to wait for a poll.
+    onApproved: () => scheduler?.wake(),
   });
   const sendLog = createChildLogger('OutreachSend', logger);
   await consumeOutreachSends({
@@ -174,7 +180,7 @@ async function startOutreach(services: WorkerServices, broker: ConnectionManager
     metrics,
     concurrency: config.OUTREACH_REPLY_CONCURRENCY,
   });
-  const scheduler = startScheduler({
+  scheduler = startScheduler({
     pool,
     clock,
     logger: createChildLogger('OutreachScheduler', logger),
@@ -182,6 +188,7 @@ async function startOutreach(services: WorkerServices, broker: ConnectionManager
     batchSize: config.OUTREACH_SCHEDULER_BATCH_SIZE,
     lockSeconds: config.OUTREACH_CLAIM_LOCK_SECONDS,
     workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    onClaimed,
   });
-  return { scheduler, transports };
+  return { scheduler: scheduler!, transports };
 }

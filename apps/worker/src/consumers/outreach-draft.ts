@@ -16,6 +16,8 @@ export interface DraftConsumerDeps extends DraftDeps {
   logger: Logger;
   metrics: WorkerMetrics;
   concurrency: number;
+  /** Called after a draft was stored approved (its send task is then due). */
+  onApproved?: () => void;
 }
 
 /**
@@ -33,6 +35,7 @@ export function consumeOutreachDrafts(deps: DraftConsumerDeps): Promise<Consumer
         const result = await draftTask(deps, job);
         if (result.outcome === 'drafted' && result.messageId) {
           deps.metrics.draftsGenerated.inc({ organisation_id: job.organisationId, status: result.status });
+          if (result.status === 'approved') deps.onApproved?.();
         }
         log.info({ ...job, ...result, attempt: context.attempt }, 'outreach draft handled');
       } catch (error) {

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   claimOutboxBatch,
   markOutboxFailed,
@@ -9,6 +8,7 @@ import {
   type Pool,
 } from '@prospectflow/db';
 import type { Logger } from '@prospectflow/observability';
+import { Wakeup } from '../wakeup.js';
 
 export type PublishFn = (
   routingKey: string,
@@ -87,10 +87,13 @@ export async function relayOutboxBatch(options: RelayOptions): Promise<number> {
   });
 }
 
-/** Runs the relay until `stop()`: drains full batches back to back, then polls every `intervalMs`. */
-export function startOutboxRelay(options: RelayOptions): { stop: () => Promise<void> } {
+/**
+ * Runs the relay until `stop()`: batches back to back while there are rows, then polls every
+ * `intervalMs` or as soon as `wake()` says rows were written (by this process's scheduler).
+ */
+export function startOutboxRelay(options: RelayOptions): { stop: () => Promise<void>; wake: () => void } {
   const controller = new AbortController();
-  const batchSize = options.batchSize ?? 100;
+  const wakeup = new Wakeup();
   const retentionMs = options.retentionMs ?? 72 * 3_600_000;
   const purgeEveryMs = options.purgeEveryMs ?? 600_000;
   let nextPurge = 0;
@@ -111,11 +114,11 @@ export function startOutboxRelay(options: RelayOptions): { stop: () => Promise<v
           options.logger.error({ err: error }, 'outbox purge failed');
         }
       }
-      if (handled < batchSize)
-        await sleep(options.intervalMs ?? 500, undefined, { signal: controller.signal }).catch(() => undefined);
+      if (handled === 0) await wakeup.wait(options.intervalMs ?? 500, controller.signal);
     }
   })();
   return {
+    wake: () => wakeup.wake(),
     stop: async () => {
       controller.abort();
       await loop;
