@@ -185,6 +185,7 @@ async function startOutreach(services: WorkerServices, broker: ConnectionManager
     clock,
     logger: createChildLogger('OutreachScheduler', logger),
     intervalMs: config.OUTREACH_SCHEDULER_INTERVAL_MS,
+    minIntervalMs: config.OUTREACH_SCHEDULER_MIN_INTERVAL_MS,
     batchSize: config.OUTREACH_SCHEDULER_BATCH_SIZE,
     lockSeconds: config.OUTREACH_CLAIM_LOCK_SECONDS,
     workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,

@@ -24,6 +24,7 @@ const WorkerEnv = BaseEnv.extend(ServicesEnv.shape).extend({
   TRACKING_BASE_URL: z.url().default('http://localhost:3000'),
   MAILBOX_SECRETS_KEY: z.string().min(1).optional(),
   OUTREACH_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  OUTREACH_SCHEDULER_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(200),
   OUTREACH_SCHEDULER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
   // A claim older than this goes back to pending (longer than the whole retry back-off).
   OUTREACH_CLAIM_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),

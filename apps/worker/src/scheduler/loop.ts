@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from '@prospectflow/db';
 import type { Logger } from '@prospectflow/observability';
 import { runSchedulerTick, type Clock } from '@prospectflow/outreach';
@@ -8,6 +9,8 @@ export interface SchedulerLoopOptions {
   clock: Clock;
   logger: Logger;
   intervalMs: number;
+  /** Least time between the starts of two ticks unless the previous one claimed a full batch. */
+  minIntervalMs: number;
   batchSize: number;
   lockSeconds: number;
   workerId: string;
@@ -16,8 +19,10 @@ export interface SchedulerLoopOptions {
 }
 
 /**
- * Runs scheduler ticks until `stop()`: back to back while ticks claim tasks, otherwise every
- * `intervalMs` or as soon as `wake()` says tasks may be due (a draft just stored its send task).
+ * Runs scheduler ticks until `stop()`: back to back after a full batch; every `minIntervalMs`
+ * while ticks claim tasks (so each tick takes what became due meanwhile, and the cap counts are
+ * not paid for a handful of tasks); once idle, every `intervalMs` or as soon as `wake()` says
+ * tasks may be due (a draft just stored its send task).
  */
 export function startScheduler(options: SchedulerLoopOptions): { stop: () => Promise<void>; wake: () => void } {
   const controller = new AbortController();
@@ -25,6 +30,7 @@ export function startScheduler(options: SchedulerLoopOptions): { stop: () => Pro
   const loop = (async () => {
     while (!controller.signal.aborted) {
       let claimed = 0;
+      const started = Date.now();
       try {
         const result = await runSchedulerTick(options);
         claimed = result.claimed;
@@ -35,7 +41,10 @@ export function startScheduler(options: SchedulerLoopOptions): { stop: () => Pro
       } catch (error) {
         options.logger.error({ err: error }, 'outreach scheduler tick failed');
       }
+      if (claimed >= options.batchSize) continue;
       if (claimed === 0) await wakeup.wait(options.intervalMs, controller.signal);
+      const spacing = started + options.minIntervalMs - Date.now();
+      if (spacing > 0) await sleep(spacing, undefined, { signal: controller.signal }).catch(() => undefined);
     }
   })();
   return {
