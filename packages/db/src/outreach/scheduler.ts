@@ -49,10 +49,12 @@ export async function lockDueTasks(db: Queryable, now: Date, limit: number): Pro
      JOIN outreach_campaign_enrollments e ON e.organisation_id = t.organisation_id AND e.id = t.enrollment_id
      JOIN outreach_campaigns c ON c.organisation_id = e.organisation_id AND c.id = e.campaign_id
      LEFT JOIN LATERAL (
-       SELECT mailbox_id FROM outreach_messages m
-       WHERE t.kind = 'send' AND m.organisation_id = t.organisation_id AND m.enrollment_id = t.enrollment_id
-         AND m.step_id = t.step_id AND m.direction = 'outbound' AND m.status IN ('approved', 'queued')
-       LIMIT 1
+       -- By the message's unique live key only (OFFSET 0 keeps the status test out of the scan).
+       SELECT CASE WHEN k.status IN ('approved', 'queued') THEN k.mailbox_id END AS mailbox_id
+       FROM outreach_messages k
+       WHERE t.kind = 'send' AND k.organisation_id = t.organisation_id AND k.enrollment_id = t.enrollment_id
+         AND k.step_id = t.step_id AND k.direction = 'outbound' AND k.status NOT IN ('rejected', 'failed')
+       OFFSET 0
      ) m ON true
      LEFT JOIN outreach_mailboxes mb ON mb.organisation_id = t.organisation_id AND mb.id = m.mailbox_id
      WHERE t.status = 'pending' AND t.kind IN ('draft', 'send') AND t.scheduled_for <= $1
@@ -154,10 +156,18 @@ export async function claimTasks(
     db,
     'outreach.queue_messages',
     `UPDATE outreach_messages m SET status = 'queued'
-     FROM outreach_tasks t
-     WHERE t.id = ANY($1::uuid[]) AND t.kind = 'send' AND m.organisation_id = t.organisation_id
-       AND m.enrollment_id = t.enrollment_id AND m.step_id = t.step_id AND m.direction = 'outbound'
-       AND m.status = 'approved'`,
+     FROM (
+       SELECT k.organisation_id, k.id, k.status
+       FROM outreach_tasks t
+       JOIN LATERAL (
+         SELECT organisation_id, id, status FROM outreach_messages k
+         WHERE k.organisation_id = t.organisation_id AND k.enrollment_id = t.enrollment_id AND k.step_id = t.step_id
+           AND k.direction = 'outbound' AND k.status NOT IN ('rejected', 'failed')
+         OFFSET 0
+       ) k ON true
+       WHERE t.id = ANY($1::uuid[]) AND t.kind = 'send'
+     ) q
+     WHERE q.status = 'approved' AND m.organisation_id = q.organisation_id AND m.id = q.id`,
     [ids],
   );
   await enqueueOutbox(
