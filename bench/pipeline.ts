@@ -231,7 +231,9 @@ async function main() {
   const smtp = await startCountingSmtp();
   const seeded = await seedCampaigns(pool, smtp.port);
   const workerPort = await freePort();
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+  // BENCH_WORKER_NODE_ARGS: extra node flags for the worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const worker = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'apps/worker/src/main.ts'], {
     env: {
       ...process.env,
       MAILBOX_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),

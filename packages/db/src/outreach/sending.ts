@@ -146,7 +146,7 @@ export interface GuardSendItem {
  * when a task is claimed, its message approved or queued, the enrollment active, the campaign
  * running, the recipient not suppressed and the mailbox present, moves the message to `sending`
  * exactly as `markSending` does (Message-ID `<uuid@sender-domain>`, threading headers, token
- * hashes, pixel only with open tracking, the task's attempt counted). Answers per item, in order;
+ * hashes, pixel only with open tracking; every claimed task examined counts an attempt). Answers per item, in order;
  * null for any other case: the caller then takes the transactional path, which handles them.
  */
 export async function guardSends(db: Queryable, items: readonly GuardSendItem[]): Promise<(GuardedSend | null)[]> {
@@ -154,22 +154,22 @@ export async function guardSends(db: Queryable, items: readonly GuardSendItem[])
   const result = await query<Record<string, unknown>>(
     db,
     'outreach.guard_sends',
+    // Each row is written once: the task's attempt count is its lock, and the message's update
+    // re-checks its status instead of locking it first (a concurrent change skips the row).
     `WITH x AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY
          AS x(organisation_id, task_id, send_id, unsubscribe_hash, pixel_hash, n)
      ), t AS MATERIALIZED (
-       SELECT t.organisation_id, t.id, t.enrollment_id, t.step_id, t.status, t.kind, x.n, x.send_id,
-              x.unsubscribe_hash, x.pixel_hash
-       FROM x JOIN outreach_tasks t ON t.organisation_id = x.organisation_id AND t.id = x.task_id
-       WHERE t.status = 'claimed' AND t.kind = 'send'
-       FOR UPDATE OF t
+       UPDATE outreach_tasks t SET attempts = t.attempts + 1
+       FROM x WHERE t.organisation_id = x.organisation_id AND t.id = x.task_id AND t.status = 'claimed' AND t.kind = 'send'
+       RETURNING t.organisation_id, t.id, t.enrollment_id, t.step_id, t.status, t.kind, x.n, x.send_id,
+                 x.unsubscribe_hash, x.pixel_hash
      ), w AS MATERIALIZED (
        SELECT t.n, t.id AS task_id, t.send_id, t.unsubscribe_hash, t.pixel_hash, m.organisation_id AS org,
               ${SEND_WORK_COLUMNS} ${SEND_WORK_FROM}
        WHERE m.status IN ('approved', 'queued') AND e.state = 'active' AND c.status = 'running'
          AND mb.id IS NOT NULL AND m.to_email IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM outreach_suppressions s WHERE s.organisation_id = m.organisation_id AND s.email = m.to_email)
-       FOR UPDATE OF m
      ), sending AS (
        UPDATE outreach_messages u
        SET status = 'sending', error = NULL, unsubscribe_token_hash = w.unsubscribe_hash,
@@ -177,16 +177,15 @@ export async function guardSends(db: Queryable, items: readonly GuardSendItem[])
              || coalesce(nullif(lower(split_part(w.mailbox->>'fromEmail', '@', 2)), ''), 'localhost') || '>',
            in_reply_to = w.previous->>'messageId',
            references_header = nullif(concat_ws(' ', nullif(w.previous->>'references', ''), w.previous->>'messageId'), '')
-       FROM w WHERE u.organisation_id = w.org AND u.id = w.id
+       FROM w WHERE u.organisation_id = w.org AND u.id = w.id AND u.status IN ('approved', 'queued')
        RETURNING u.id, u.message_id, u.in_reply_to, u.references_header
      ), dropped AS (
-       DELETE FROM tracking_pixels p USING w WHERE NOT w."openTracking" AND p.organisation_id = w.org AND p.message_id = w.id
+       DELETE FROM tracking_pixels p USING w JOIN sending s ON s.id = w.id
+       WHERE NOT w."openTracking" AND p.organisation_id = w.org AND p.message_id = w.id
      ), pixel AS (
        INSERT INTO tracking_pixels (organisation_id, message_id, token_hash)
-       SELECT org, id, pixel_hash FROM w WHERE w."openTracking"
+       SELECT w.org, w.id, w.pixel_hash FROM w JOIN sending s ON s.id = w.id WHERE w."openTracking"
        ON CONFLICT (organisation_id, message_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, created_at = now()
-     ), attempt AS (
-       UPDATE outreach_tasks k SET attempts = attempts + 1 FROM w WHERE k.organisation_id = w.org AND k.id = w.task_id
      )
      SELECT w.*, s.message_id AS "rfcMessageId", s.in_reply_to AS "inReplyTo", s.references_header AS "references"
      FROM w JOIN sending s ON s.id = w.id`,
