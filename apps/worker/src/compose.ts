@@ -147,7 +147,8 @@ async function startOutreach(services: WorkerServices, broker: ConnectionManager
     secretsKey: loadMailboxSecretsKey(config, logger),
     ses: { region: config.AWS_REGION, endpoint: config.SES_ENDPOINT, credentials: staticAwsCredentials(config) },
   });
-  let scheduler: ReturnType<typeof startScheduler> | undefined;
+  // Approved drafts wake the scheduler, which is started below.
+  let wakeScheduler = () => {};
   const draftLog = createChildLogger('OutreachDraft', logger);
   await consumeOutreachDrafts({
     broker,
@@ -158,7 +159,7 @@ async function startOutreach(services: WorkerServices, broker: ConnectionManager
     metrics,
     concurrency: config.OUTREACH_DRAFT_CONCURRENCY,
     // An approved draft's send task is due at once (inside the window): no need to wait for a poll.
-    onApproved: () => scheduler?.wake(),
+    onApproved: () => wakeScheduler(),
   });
   const sendLog = createChildLogger('OutreachSend', logger);
   await consumeOutreachSends({
@@ -180,7 +181,7 @@ async function startOutreach(services: WorkerServices, broker: ConnectionManager
     metrics,
     concurrency: config.OUTREACH_REPLY_CONCURRENCY,
   });
-  scheduler = startScheduler({
+  const scheduler = startScheduler({
     pool,
     clock,
     logger: createChildLogger('OutreachScheduler', logger),
@@ -191,5 +192,6 @@ async function startOutreach(services: WorkerServices, broker: ConnectionManager
     workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     onClaimed,
   });
-  return { scheduler: scheduler!, transports };
+  wakeScheduler = scheduler.wake;
+  return { scheduler, transports };
 }
