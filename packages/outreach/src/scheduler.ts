@@ -114,8 +114,14 @@ export async function runSchedulerTick(options: SchedulerTickOptions): Promise<S
     const resumed = await resumeExpiredPauses(client, now);
     const due = await lockDueTasks(client, now, options.batchSize);
     const drafts = due.filter((t) => t.kind === 'draft');
-    // A send task without an approved or queued message (rejected, or already failed) has nothing to do.
-    const orphans = due.filter((t) => t.kind === 'send' && t.mailboxId === null);
+    // A send task taken back after its claim expired may find its message `sending` (the worker
+    // died mid-send) or `sent`: the send job settles those (interrupted: failed and the enrollment
+    // paused; sent: done), without a new slot. With no such message (rejected, failed, none) there
+    // is nothing to do.
+    const settling = due.filter(
+      (t) => t.kind === 'send' && (t.messageStatus === 'sending' || t.messageStatus === 'sent'),
+    );
+    const orphans = due.filter((t) => t.kind === 'send' && t.mailboxId === null && !settling.includes(t));
     for (const task of orphans)
       await settleTask(client, task.organisationId, task.id, 'cancelled', 'no approved message');
     const sends = due.filter((t) => t.kind === 'send' && t.mailboxId !== null);
@@ -123,7 +129,10 @@ export async function runSchedulerTick(options: SchedulerTickOptions): Promise<S
     // Queue order = processing order: round-robin across mailboxes (drafts: campaigns, whose sends
     // follow in the same order), so the send consumer's jobs in flight use every mailbox's SMTP
     // connections instead of queueing behind one mailbox while the others idle.
-    const claimed = interleaveBy([...drafts, ...plan.allowed], (t) => t.mailboxId ?? `campaign:${t.campaignId}`);
+    const claimed = interleaveBy(
+      [...drafts, ...settling, ...plan.allowed],
+      (t) => t.mailboxId ?? `campaign:${t.campaignId}`,
+    );
     await claimTasks(client, claimed, {
       workerId: options.workerId,
       lockedUntil: new Date(now.getTime() + options.lockSeconds * 1000),

@@ -617,4 +617,29 @@ describe('runSchedulerTick (Postgres)', () => {
       [...jobs('outreach.draft', [expiredDraft]), ...jobs('outreach.send', [expiredSend])].sort(),
     );
   });
+
+  it('hands an expired send claim whose message is sending or sent back to the send job, without a slot', async () => {
+    const now = TUESDAY_10H_PARIS;
+    const c = await seedCampaign({ dailyCap: 1 });
+    const expired = { status: 'claimed', lockedBy: 'dead-worker', lockedUntil: ago(now, MINUTE) } as const;
+    const interruptedEnrollment = await enroll(c);
+    const interruptedMessage = await addMessage(c, interruptedEnrollment, 'sending');
+    const interrupted = await addTask(c, interruptedEnrollment, {
+      kind: 'send',
+      scheduledFor: ago(now, HOUR),
+      ...expired,
+    });
+    const sentEnrollment = await enroll(c);
+    await addMessage(c, sentEnrollment, 'sent', { sentAt: ago(now, HOUR) });
+    const alreadySent = await addTask(c, sentEnrollment, { kind: 'send', scheduledFor: ago(now, HOUR), ...expired });
+
+    // The sent message used the campaign's one slot today: these claims take none, they only let
+    // the send job settle the tasks.
+    expect(await tick(now, { workerId: 'scheduler-2' })).toEqual({ claimed: 2, deferred: 0, reclaimed: 2, resumed: 0 });
+
+    await expectClaimed(interrupted, now, 'scheduler-2');
+    await expectClaimed(alreadySent, now, 'scheduler-2');
+    expect(await messageStatus(interruptedMessage)).toBe('sending');
+    expect(await outboxJobs()).toEqual(jobs('outreach.send', [interrupted, alreadySent]).sort());
+  });
 });

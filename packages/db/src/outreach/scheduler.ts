@@ -17,6 +17,8 @@ export interface DueTask {
   campaignDailyCap: number;
   /** Send tasks: the mailbox of the message to send (null when there is no approved message). */
   mailboxId: string | null;
+  /** Send tasks: the status of the step's live message (null when there is none). */
+  messageStatus: string | null;
   mailboxDailyCap: number | null;
   minGapSeconds: number | null;
 }
@@ -44,13 +46,13 @@ export async function lockDueTasks(db: Queryable, now: Date, limit: number): Pro
     `SELECT t.id, t.organisation_id AS "organisationId", t.kind, t.enrollment_id AS "enrollmentId",
             t.step_id AS "stepId", c.id AS "campaignId", c.timezone, c.send_days AS "sendDays",
             c.send_start_hour AS "sendStartHour", c.send_end_hour AS "sendEndHour", c.daily_cap AS "campaignDailyCap",
-            m.mailbox_id AS "mailboxId", mb.daily_cap AS "mailboxDailyCap", mb.min_gap_seconds AS "minGapSeconds"
+            m.mailbox_id AS "mailboxId", m.status AS "messageStatus", mb.daily_cap AS "mailboxDailyCap", mb.min_gap_seconds AS "minGapSeconds"
      FROM outreach_tasks t
      JOIN outreach_campaign_enrollments e ON e.organisation_id = t.organisation_id AND e.id = t.enrollment_id
      JOIN outreach_campaigns c ON c.organisation_id = e.organisation_id AND c.id = e.campaign_id
      LEFT JOIN LATERAL (
        -- By the message's unique live key only (OFFSET 0 keeps the status test out of the scan).
-       SELECT CASE WHEN k.status IN ('approved', 'queued') THEN k.mailbox_id END AS mailbox_id
+       SELECT CASE WHEN k.status IN ('approved', 'queued') THEN k.mailbox_id END AS mailbox_id, k.status
        FROM outreach_messages k
        WHERE t.kind = 'send' AND k.organisation_id = t.organisation_id AND k.enrollment_id = t.enrollment_id
          AND k.step_id = t.step_id AND k.direction = 'outbound' AND k.status NOT IN ('rejected', 'failed')
