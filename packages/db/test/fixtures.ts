@@ -116,6 +116,14 @@ export const TENANT_TABLES: Record<string, TenantTable> = {
     values: () => ({ email: `${randomUUID()}@example.test`, reason: 'manual' }),
   },
   tracking_pixels: { refs: { message_id: 'outreach_messages' }, values: () => ({ token_hash: randomHash() }) },
+  outreach_campaign_send_slots: {
+    refs: { campaign_id: 'outreach_campaigns' },
+    values: () => ({ day_start: new Date(Date.UTC(2030, 0, 1 + next())), taken: 1 }),
+  },
+  outreach_mailbox_send_slots: {
+    refs: { mailbox_id: 'outreach_mailboxes' },
+    values: () => ({ hour_start: new Date(Date.UTC(2030, 0, 1, next())), taken: 1, last_taken_at: new Date() }),
+  },
   tracking_message_open_stats: { refs: { message_id: 'outreach_messages' }, values: () => ({ open_count: 1 }) },
   outreach_webhook_endpoints: {
     refs: {},

@@ -8,6 +8,7 @@ import {
   reclaimStaleTasks,
   resumeExpiredPauses,
   settleTask,
+  takeSendSlots,
   withTransaction,
   type DueTask,
   type Pool,
@@ -137,6 +138,16 @@ export async function runSchedulerTick(options: SchedulerTickOptions): Promise<S
       workerId: options.workerId,
       lockedUntil: new Date(now.getTime() + options.lockSeconds * 1000),
     });
+    await takeSendSlots(
+      client,
+      plan.allowed.map((t) => ({
+        organisationId: t.organisationId,
+        campaignId: t.campaignId,
+        dayStart: startOfLocalDay(now, t.timezone),
+        mailboxId: t.mailboxId!,
+      })),
+      now,
+    );
     await deferTasks(client, plan.deferrals);
     return { claimed: claimed.length, deferred: plan.deferrals.length, reclaimed, resumed };
   });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@prospectflow/db/testing';
+import { takeSendSlots } from '@prospectflow/db';
 import { runSchedulerTick, type SchedulerTickOptions } from '../src/scheduler.js';
+import { startOfLocalDay } from '../src/sending-window.js';
 
 // The scheduler's scans are cross-tenant, so every test gets its own database.
 let db: TestDatabase;
@@ -210,9 +212,20 @@ async function dueSend(
   return { taskId: await addTask(c, enrollmentId, { kind: 'send', scheduledFor }), messageId };
 }
 
-/** A message of the campaign already sent at `sentAt` (its own enrollment, no task). */
-async function sentMessage(c: Campaign, sentAt: Date, mailboxId = c.mailboxId): Promise<string> {
-  return addMessage(c, await enroll(c), 'sent', { sentAt, mailboxId });
+/**
+ * A send the scheduler let through at `at` (the caps count those, doc/OUTREACH.md "Caps"): one
+ * slot of the campaign's local day and one of the mailbox's hour.
+ */
+async function slotTaken(c: Campaign, at: Date, mailboxId = c.mailboxId): Promise<void> {
+  const { rows } = await db.pool.query<{ timezone: string }>('SELECT timezone FROM outreach_campaigns WHERE id = $1', [
+    c.campaignId,
+  ]);
+  const dayStart = startOfLocalDay(at, rows[0]!.timezone);
+  await takeSendSlots(
+    db.pool,
+    [{ organisationId: c.organisationId, campaignId: c.campaignId, dayStart, mailboxId }],
+    at,
+  );
 }
 
 interface TaskRow {
@@ -358,6 +371,26 @@ describe('runSchedulerTick (Postgres)', () => {
   });
 
   describe('campaign daily cap', () => {
+    it("a tick's sends take slots that later ticks count, and a failed send does not give its slot back", async () => {
+      const now = TUESDAY_10H_PARIS;
+      const c = await seedCampaign({ dailyCap: 2, sendDays: [1, 2, 3, 4, 5], startHour: 9, endHour: 18 });
+      const first = [await dueSend(c, ago(now, 2 * MINUTE)), await dueSend(c, ago(now, MINUTE))];
+      expect(await tick(now)).toMatchObject({ claimed: 2, deferred: 0 });
+      // As the send worker leaves them: one sent, one failed for good.
+      await db.pool.query(`UPDATE outreach_tasks SET status = 'done' WHERE id = ANY($1::uuid[])`, [
+        first.map((f) => f.taskId),
+      ]);
+      await db.pool.query(`UPDATE outreach_messages SET status = 'sent', sent_at = $2 WHERE id = $1`, [
+        first[1]!.messageId,
+        now,
+      ]);
+      await db.pool.query(`UPDATE outreach_messages SET status = 'failed' WHERE id = $1`, [first[0]!.messageId]);
+
+      const later = await dueSend(c, now);
+      expect(await tick(new Date(now.getTime() + HOUR))).toMatchObject({ claimed: 0, deferred: 1 });
+      await expectPending(later.taskId, WEDNESDAY_9H_PARIS);
+    });
+
     it("claims up to the cap and defers the rest to the next local day's window start", async () => {
       const now = TUESDAY_10H_PARIS;
       const c = await seedCampaign({ dailyCap: 2, sendDays: [1, 2, 3, 4, 5], startHour: 9, endHour: 18 });
@@ -387,12 +420,12 @@ describe('runSchedulerTick (Postgres)', () => {
       const now = FRIDAY_10H_PARIS;
       const c = await seedCampaign({ dailyCap: 4, sendDays: [1, 2, 3, 4, 5], startHour: 9, endHour: 18 });
       // Friday 00:30 and 08:00 in Paris count (the first is still Thursday in UTC); Thursday 23:30 does not.
-      await sentMessage(c, new Date('2030-01-10T23:30:00Z'));
-      await sentMessage(c, new Date('2030-01-11T07:00:00Z'));
-      await sentMessage(c, new Date('2030-01-10T22:30:00Z'));
+      await slotTaken(c, new Date('2030-01-10T23:30:00Z'));
+      await slotTaken(c, new Date('2030-01-11T07:00:00Z'));
+      await slotTaken(c, new Date('2030-01-10T22:30:00Z'));
       // Another campaign's sends from the same mailbox do not count against this campaign's cap.
       const other = await createCampaign(c.organisationId, c.mailboxId);
-      await sentMessage(other, ago(now, HOUR));
+      await slotTaken(other, ago(now, HOUR));
       const sends = [];
       for (let n = 3; n > 0; n--) sends.push(await dueSend(c, ago(now, n * MINUTE)));
 
@@ -411,9 +444,9 @@ describe('runSchedulerTick (Postgres)', () => {
       const now = TUESDAY_10H_PARIS;
       const a = await seedCampaign({}, { dailyCap: 3 });
       const b = await createCampaign(a.organisationId, a.mailboxId);
-      // In the last 24 hours: one (counts); 25 hours ago: one (does not).
-      await sentMessage(b, ago(now, 2 * HOUR));
-      await sentMessage(b, ago(now, 25 * HOUR));
+      // In the last 24 hours: one slot (counts); 25 hours ago: one (does not).
+      await slotTaken(b, ago(now, 2 * HOUR));
+      await slotTaken(b, ago(now, 25 * HOUR));
       const sends = [
         await dueSend(a, ago(now, 4 * MINUTE)),
         await dueSend(b, ago(now, 3 * MINUTE)),
@@ -443,7 +476,7 @@ describe('runSchedulerTick (Postgres)', () => {
       const start = TUESDAY_10H_PARIS;
       const c = await seedCampaign({}, { minGapSeconds: 60 });
       const lastSent = ago(start, 10 * SECOND);
-      await sentMessage(c, lastSent);
+      await slotTaken(c, lastSent);
       const sends = [await dueSend(c, ago(start, 2 * MINUTE)), await dueSend(c, ago(start, MINUTE))];
 
       expect(await tick(start)).toEqual({ claimed: 0, deferred: 2, reclaimed: 0, resumed: 0 });
@@ -467,7 +500,7 @@ describe('runSchedulerTick (Postgres)', () => {
       const now = TUESDAY_10H_PARIS;
       const c = await seedCampaign({}, { minGapSeconds: 60 });
       const lastSent = ago(now, 10 * SECOND);
-      await sentMessage(c, lastSent);
+      await slotTaken(c, lastSent);
       const send = await dueSend(c, ago(now, MINUTE));
 
       expect(await tick(now, { random: () => 0.5 })).toMatchObject({ claimed: 0, deferred: 1 });

@@ -82,10 +82,7 @@ export async function lockSendScopes(db: Queryable, keys: string[]): Promise<voi
   );
 }
 
-// Messages that took a slot: queued (claimed), being sent, or sent; updated_at dates the first two.
-const TOOK_SLOT = `m.direction = 'outbound' AND m.status IN ('queued', 'sending', 'sent')`;
-
-/** Messages of each campaign that took a send slot since that campaign's local day start. */
+/** Slots taken in each campaign's local day starting at `since` (doc/OUTREACH.md "Caps"). */
 export async function countCampaignSends(
   db: Queryable,
   scopes: { organisationId: string; campaignId: string; since: Date }[],
@@ -93,19 +90,20 @@ export async function countCampaignSends(
   if (scopes.length === 0) return new Map();
   const result = await query<{ campaign_id: string; n: number }>(
     db,
-    'outreach.count_campaign_sends',
-    `SELECT s.campaign_id, count(m.id)::int AS n
+    'outreach.count_campaign_slots',
+    `SELECT s.campaign_id, coalesce(x.taken, 0) AS n
      FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS s(organisation_id, campaign_id, since)
-     LEFT JOIN outreach_campaign_enrollments e ON e.organisation_id = s.organisation_id AND e.campaign_id = s.campaign_id
-     LEFT JOIN outreach_messages m ON m.organisation_id = e.organisation_id AND m.enrollment_id = e.id
-       AND ${TOOK_SLOT} AND coalesce(m.sent_at, m.updated_at) >= s.since
-     GROUP BY s.campaign_id`,
+     LEFT JOIN outreach_campaign_send_slots x ON x.organisation_id = s.organisation_id
+       AND x.campaign_id = s.campaign_id AND x.day_start = s.since`,
     [scopes.map((s) => s.organisationId), scopes.map((s) => s.campaignId), scopes.map((s) => s.since.toISOString())],
   );
   return new Map(result.rows.map((r) => [r.campaign_id, r.n]));
 }
 
-/** Per mailbox: slots taken since `since` and the time of the latest one (for the minimum gap). */
+/**
+ * Per mailbox: slots taken since `since`, counted by whole hours (the hour holding `since`
+ * included, so the count errs on the safe side), and when the latest was taken (minimum gap).
+ */
 export async function countMailboxSends(
   db: Queryable,
   scopes: { organisationId: string; mailboxId: string }[],
@@ -114,15 +112,65 @@ export async function countMailboxSends(
   if (scopes.length === 0) return new Map();
   const result = await query<{ mailbox_id: string; n: number; last_at: Date | null }>(
     db,
-    'outreach.count_mailbox_sends',
-    `SELECT s.mailbox_id, count(m.id) FILTER (WHERE coalesce(m.sent_at, m.updated_at) >= $3)::int AS n,
-            max(coalesce(m.sent_at, m.updated_at)) AS last_at
+    'outreach.count_mailbox_slots',
+    `SELECT s.mailbox_id, coalesce(sum(x.taken), 0)::int AS n, max(x.last_taken_at) AS last_at
      FROM unnest($1::uuid[], $2::uuid[]) AS s(organisation_id, mailbox_id)
-     LEFT JOIN outreach_messages m ON m.organisation_id = s.organisation_id AND m.mailbox_id = s.mailbox_id AND ${TOOK_SLOT}
+     LEFT JOIN outreach_mailbox_send_slots x ON x.organisation_id = s.organisation_id AND x.mailbox_id = s.mailbox_id
+       AND x.hour_start > $3::timestamptz - interval '1 hour'
      GROUP BY s.mailbox_id`,
     [scopes.map((s) => s.organisationId), scopes.map((s) => s.mailboxId), since.toISOString()],
   );
   return new Map(result.rows.map((r) => [r.mailbox_id, { count: r.n, lastAt: r.last_at }]));
+}
+
+/** A send the scheduler lets through: the campaign day and the mailbox hour whose slots it takes. */
+export interface SendSlot {
+  organisationId: string;
+  campaignId: string;
+  /** Start of the campaign's local day. */
+  dayStart: Date;
+  mailboxId: string;
+}
+
+/**
+ * Takes one slot per send, in the claiming transaction (under the scope locks), and drops the
+ * scopes' slots older than three days, which no cap reads any more.
+ */
+export async function takeSendSlots(db: Queryable, slots: SendSlot[], at: Date): Promise<void> {
+  if (slots.length === 0) return;
+  await query(
+    db,
+    'outreach.take_send_slots',
+    `WITH s AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::uuid[])
+         AS s(organisation_id, campaign_id, day_start, mailbox_id)
+     ), campaigns AS (
+       INSERT INTO outreach_campaign_send_slots AS x (organisation_id, campaign_id, day_start, taken)
+       SELECT organisation_id, campaign_id, day_start, count(*) FROM s GROUP BY 1, 2, 3
+       ON CONFLICT (organisation_id, campaign_id, day_start) DO UPDATE SET taken = x.taken + EXCLUDED.taken
+     ), mailboxes AS (
+       INSERT INTO outreach_mailbox_send_slots AS x (organisation_id, mailbox_id, hour_start, taken, last_taken_at)
+       SELECT organisation_id, mailbox_id, date_trunc('hour', $5::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+              count(*), $5::timestamptz
+       FROM s GROUP BY 1, 2
+       ON CONFLICT (organisation_id, mailbox_id, hour_start)
+         DO UPDATE SET taken = x.taken + EXCLUDED.taken, last_taken_at = greatest(x.last_taken_at, EXCLUDED.last_taken_at)
+     ), old_days AS (
+       DELETE FROM outreach_campaign_send_slots x USING (SELECT DISTINCT organisation_id, campaign_id FROM s) k
+       WHERE x.organisation_id = k.organisation_id AND x.campaign_id = k.campaign_id
+         AND x.day_start < $5::timestamptz - interval '3 days'
+     )
+     DELETE FROM outreach_mailbox_send_slots x USING (SELECT DISTINCT organisation_id, mailbox_id FROM s) k
+     WHERE x.organisation_id = k.organisation_id AND x.mailbox_id = k.mailbox_id
+       AND x.hour_start < $5::timestamptz - interval '3 days'`,
+    [
+      slots.map((s) => s.organisationId),
+      slots.map((s) => s.campaignId),
+      slots.map((s) => s.dayStart.toISOString()),
+      slots.map((s) => s.mailboxId),
+      at.toISOString(),
+    ],
+  );
 }
 
 /** Postpones tasks (outside the window, cap reached, mailbox gap) so the next scans skip them. */
