@@ -23,8 +23,8 @@ const SMTP_CONNECTIONS_PER_MAILBOX = 5; // as createSmtpTransport
 const DIRECT_IN_FLIGHT = MAILBOXES * SMTP_CONNECTIONS_PER_MAILBOX;
 // Worker settings (env of the worker process); a send job spends most of its time waiting on
 // Postgres or SMTP, so it takes more jobs in flight than SMTP connections to keep them busy.
-const SEND_CONCURRENCY = process.env.BENCH_SEND_CONCURRENCY ?? '100';
-const DRAFT_CONCURRENCY = process.env.BENCH_DRAFT_CONCURRENCY ?? '20';
+const SEND_CONCURRENCY = process.env.BENCH_SEND_CONCURRENCY ?? '200';
+const DRAFT_CONCURRENCY = process.env.BENCH_DRAFT_CONCURRENCY ?? '100';
 const WORKER_POOL_MAX = process.env.BENCH_WORKER_POOL_MAX ?? '60';
 const BODY = `Bonjour {{person.firstName | "à vous"}},
 

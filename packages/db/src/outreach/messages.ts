@@ -263,7 +263,9 @@ export async function storeDrafts(
      ), task AS (
        UPDATE outreach_tasks x SET status = 'done', locked_by = NULL, locked_until = NULL
        FROM input i
-       WHERE x.organisation_id = i.organisation_id AND x.id = i.task_id AND x.status = 'claimed' AND x.kind = 'draft'
+       WHERE x.organisation_id = i.organisation_id AND x.id = i.task_id AND x.kind = 'draft'
+         -- Not = 'claimed': see guardSends (the partial index of claimed tasks).
+         AND x.status IS NOT DISTINCT FROM 'claimed'
        RETURNING i.ord, x.organisation_id, x.enrollment_id, x.step_id
      ), message AS (
        INSERT INTO outreach_messages (organisation_id, enrollment_id, step_id, variant_id, mailbox_id, direction, status,

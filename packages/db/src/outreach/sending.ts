@@ -156,12 +156,16 @@ export async function guardSends(db: Queryable, items: readonly GuardSendItem[])
     'outreach.guard_sends',
     // Each row is written once: the task's attempt count is its lock, and the message's update
     // re-checks its status instead of locking it first (a concurrent change skips the row).
+    // `IS NOT DISTINCT FROM 'claimed'`, not `= 'claimed'`: the latter matches the partial index of
+    // claimed tasks, which a plan from quiet-time statistics walks (every task in flight) for
+    // each item instead of finding the items by key.
     `WITH x AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY
          AS x(organisation_id, task_id, send_id, unsubscribe_hash, pixel_hash, n)
      ), t AS MATERIALIZED (
        UPDATE outreach_tasks t SET attempts = t.attempts + 1
-       FROM x WHERE t.organisation_id = x.organisation_id AND t.id = x.task_id AND t.status = 'claimed' AND t.kind = 'send'
+       FROM x WHERE t.organisation_id = x.organisation_id AND t.id = x.task_id AND t.kind = 'send'
+         AND t.status IS NOT DISTINCT FROM 'claimed'
        RETURNING t.organisation_id, t.id, t.enrollment_id, t.step_id, t.status, t.kind, x.n, x.send_id,
                  x.unsubscribe_hash, x.pixel_hash
      ), w AS MATERIALIZED (
