@@ -14,9 +14,40 @@ function local(at: Date, timezone: string): DateTime {
   return value;
 }
 
+interface LocalHour {
+  /** The local hour holding the instant, as epoch milliseconds [from, to). */
+  from: number;
+  to: number;
+  weekday: number;
+  hour: number;
+  dayStart: number;
+}
+
+// Per timezone, the local hour last asked about: the scheduler and the drafts ask about the same
+// few instants thousands of times a second, and each luxon conversion formats a date with Intl.
+const lastHour = new Map<string, LocalHour>();
+
+/** Weekday, hour and day start of `at` in `timezone` (constant within a local hour). */
+function localHour(at: Date, timezone: string): LocalHour {
+  const ms = at.getTime();
+  const known = lastHour.get(timezone);
+  if (known && ms >= known.from && ms < known.to) return known;
+  const t = local(at, timezone);
+  const start = t.startOf('hour');
+  const entry = {
+    from: start.toMillis(),
+    to: start.plus({ hours: 1 }).toMillis(),
+    weekday: t.weekday,
+    hour: t.hour,
+    dayStart: t.startOf('day').toMillis(),
+  };
+  lastHour.set(timezone, entry);
+  return entry;
+}
+
 /** Whether `at` falls inside the window, in the window's timezone. */
 export function isWithinSendingWindow(at: Date, window: SendingWindow): boolean {
-  const t = local(at, window.timezone);
+  const t = localHour(at, window.timezone);
   return window.sendDays.includes(t.weekday) && t.hour >= window.startHour && t.hour < window.endHour;
 }
 
@@ -39,7 +70,7 @@ export function nextSendingInstant(at: Date, window: SendingWindow): Date {
 
 /** Start of the local calendar day containing `at` (daily caps count from it). */
 export function startOfLocalDay(at: Date, timezone: string): Date {
-  return local(at, timezone).startOf('day').toJSDate();
+  return new Date(localHour(at, timezone).dayStart);
 }
 
 /** Start of the local calendar day after the one containing `at`. */

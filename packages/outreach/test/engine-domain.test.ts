@@ -5,6 +5,7 @@ import {
   isWithinSendingWindow,
   nextSendingInstant,
   parseDraftAnswer,
+  startOfLocalDay,
   renderEmailContent,
   renderTemplate,
   type TemplateContext,
@@ -77,6 +78,32 @@ describe('sending window', () => {
     expect(nextSendingInstant(new Date('2026-11-27T18:00:00Z'), window).toISOString()).toBe('2026-11-30T08:00:00.000Z');
     // Saturday 28 March 2026, 12:00 Paris (UTC+1) → Monday 30 March 09:00 Paris, now UTC+2.
     expect(nextSendingInstant(new Date('2026-03-28T11:00:00Z'), window).toISOString()).toBe('2026-03-30T07:00:00.000Z');
+  });
+
+  it('answers each instant right when consecutive questions cross local hours, days, zones and DST', () => {
+    const kathmandu = { ...window, timezone: 'Asia/Kathmandu' }; // UTC+05:45
+    // Monday 17:59 then 18:00 Paris; Kathmandu's hours start at :15 UTC.
+    expect(isWithinSendingWindow(new Date('2026-11-23T16:59:59Z'), window)).toBe(true);
+    expect(isWithinSendingWindow(new Date('2026-11-23T17:00:00Z'), window)).toBe(false);
+    expect(isWithinSendingWindow(new Date('2026-11-23T03:14:59Z'), kathmandu)).toBe(false); // 08:59
+    expect(isWithinSendingWindow(new Date('2026-11-23T03:15:00Z'), kathmandu)).toBe(true); // 09:00
+    expect(isWithinSendingWindow(new Date('2026-11-23T08:30:00Z'), window)).toBe(true);
+    expect(startOfLocalDay(new Date('2026-11-23T22:59:59Z'), 'Europe/Paris').toISOString()).toBe(
+      '2026-11-22T23:00:00.000Z',
+    );
+    expect(startOfLocalDay(new Date('2026-11-23T23:00:00Z'), 'Europe/Paris').toISOString()).toBe(
+      '2026-11-23T23:00:00.000Z',
+    );
+    // Sunday 29 March 2026: 01:59 (UTC+1) then 03:00 (UTC+2), one minute apart.
+    expect(startOfLocalDay(new Date('2026-03-29T00:59:00Z'), 'Europe/Paris').toISOString()).toBe(
+      '2026-03-28T23:00:00.000Z',
+    );
+    expect(startOfLocalDay(new Date('2026-03-29T01:00:00Z'), 'Europe/Paris').toISOString()).toBe(
+      '2026-03-28T23:00:00.000Z',
+    );
+    expect(startOfLocalDay(new Date('2026-03-30T07:00:00Z'), 'Europe/Paris').toISOString()).toBe(
+      '2026-03-29T22:00:00.000Z',
+    );
   });
 });
 
