@@ -5,7 +5,7 @@ const WorkerEnv = BaseEnv.extend(ServicesEnv.shape).extend({
   WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   WORKER_HOST: z.string().default('0.0.0.0'),
   OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
-  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
   OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).max(8760).default(72),
   // First retry delay of every queue family (then ×5 per retry); changing it changes queue arguments (doc/MESSAGING.md).
   RABBITMQ_RETRY_INITIAL_DELAY_MS: z.coerce.number().int().min(1).max(3_600_000).default(10_000),
@@ -25,7 +25,7 @@ const WorkerEnv = BaseEnv.extend(ServicesEnv.shape).extend({
   MAILBOX_SECRETS_KEY: z.string().min(1).optional(),
   OUTREACH_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
   OUTREACH_SCHEDULER_MIN_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(200),
-  OUTREACH_SCHEDULER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+  OUTREACH_SCHEDULER_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   // A claim older than this goes back to pending (longer than the whole retry back-off).
   OUTREACH_CLAIM_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   OUTREACH_DRAFT_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
