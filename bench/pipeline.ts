@@ -231,8 +231,12 @@ async function main() {
   const smtp = await startCountingSmtp();
   const seeded = await seedCampaigns(pool, smtp.port);
   const workerPort = await freePort();
-  // BENCH_WORKER_NODE_ARGS: extra node flags for the worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // The worker's production flags (apps/worker `start`: a larger young generation, ~7 % less CPU
+  // per email in GC) and BENCH_WORKER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = [
+    '--max-semi-space-size=64',
+    ...(process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ];
   const worker = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'apps/worker/src/main.ts'], {
     env: {
       ...process.env,
