@@ -10,6 +10,8 @@ export * from './campaign-messages.js';
 export * from './tasks.js';
 export * from './scheduler.js';
 export * from './messages.js';
+export * from './draft-context.js';
+export * from './draft-store.js';
 export * from './sending.js';
 export * from './send-completion.js';
 export * from './send-context.js';
