@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { guardSends, lockDueTasks, storeDrafts, type GuardSendItem, type DraftToStore } from '@prospectflow/db';
+import type { PoolClient } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@prospectflow/db/testing';
 
 // The campaign engine's hot statements must find their rows by key whatever the statistics say.
@@ -94,7 +95,7 @@ afterAll(async () => {
  * The generic plan of a named statement after `run` prepared it on one connection, as JSON text,
  * and the rows it visited (EXPLAIN ANALYZE in a transaction rolled back).
  */
-async function planOf(name: string, run: (client: import('pg').PoolClient) => Promise<unknown>, args: string) {
+async function planOf(name: string, run: (client: PoolClient) => Promise<unknown>, args: string) {
   const client = await db.pool.connect();
   try {
     await client.query('SET plan_cache_mode = force_generic_plan');
