@@ -42,6 +42,12 @@ export function createWorkerMetrics() {
       labelNames: ['organisation_id'] as const,
       registers,
     }),
+    emailsUncertain: new Counter({
+      name: 'emails_delivery_uncertain_total',
+      help: 'Outreach emails that may or may not have left (interrupted mid-send, or the server never answered): never sent again, enrollment paused',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     webhookDeliveries: new Counter({
       name: 'webhook_deliveries_total',
       help: 'Webhook delivery jobs by organisation and outcome (delivered, retry, exhausted, rejected, settled, busy, gone)',

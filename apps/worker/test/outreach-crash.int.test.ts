@@ -76,11 +76,12 @@ describe('a worker killed with SIGKILL mid-batch', () => {
       expect(atKill).toBeLessThan(30);
 
       const config = loadWorkerConfig(env);
+      const metrics = createWorkerMetrics();
       worker = await composeWorker({
         config,
         pool: db.pool,
         logger: createLogger({ level: 'silent' }),
-        metrics: createWorkerMetrics(),
+        metrics,
       });
       await worker.broker.connect();
       const settled = async () => {
@@ -114,6 +115,9 @@ describe('a worker killed with SIGKILL mid-batch', () => {
         [seeded.organisationId],
       );
       expect(interrupted.rows[0].n).toBe(statuses.sending ?? 0);
+      // Operators can alert on them.
+      const uncertain = (await metrics.emailsUncertain.get()).values.find((v) => v.labels.outcome === 'interrupted');
+      expect(uncertain?.value ?? 0).toBe(statuses.sending ?? 0);
     },
   );
 });

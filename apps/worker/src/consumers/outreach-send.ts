@@ -24,7 +24,9 @@ export function consumeOutreachSends(deps: SendConsumerDeps): Promise<Consumer> 
       try {
         const result = await sendTask(deps, job);
         if (result.outcome === 'sent') deps.metrics.emailsSent.inc({ organisation_id: job.organisationId });
-        const level = result.outcome === 'interrupted' || result.outcome === 'unknown_delivery' ? 'warn' : 'info';
+        const uncertain = result.outcome === 'interrupted' || result.outcome === 'unknown_delivery';
+        if (uncertain) deps.metrics.emailsUncertain.inc({ outcome: result.outcome });
+        const level = uncertain ? 'warn' : 'info';
         log[level]({ ...job, outcome: result.outcome, attempt: context.attempt }, 'outreach send handled');
       } catch (error) {
         if (!(error instanceof MailSendError)) throw error;
