@@ -63,8 +63,10 @@ describe('RabbitMQ stopped while enrolling and while sending', () => {
   const unpublished = async () =>
     (
       await db.pool.query(
-        `SELECT count(*)::int AS n, count(*) FILTER (WHERE attempts > 0)::int AS failed
-         FROM outreach_outbox WHERE published_at IS NULL`,
+        // In tasks: a job row carries up to OUTREACH_TASKS_PER_JOB of them.
+        `SELECT coalesce(sum(jsonb_array_length(payload->'taskIds')), 0)::int AS n,
+                coalesce(sum(jsonb_array_length(payload->'taskIds')) FILTER (WHERE attempts > 0), 0)::int AS failed
+         FROM outreach_outbox WHERE published_at IS NULL AND routing_key LIKE 'outreach.%'`,
       )
     ).rows[0] as { n: number; failed: number };
   /** Every email received exactly once, every message `sent`, no live task left. */

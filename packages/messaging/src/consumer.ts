@@ -97,11 +97,15 @@ class QueueConsumer<T> implements ChannelOwner, Consumer {
     channel.on('error', (error: Error) =>
       this.host.log.warn({ queue: this.queue, err: error.message }, 'consumer channel error'),
     );
-    channel.on('close', () => this.#onChannelClosed(channel));
+    const closed = new AbortController();
+    channel.on('close', () => {
+      closed.abort();
+      this.#onChannelClosed(channel);
+    });
     watchReturns(channel);
     try {
       await channel.prefetch(this.prefetch);
-      const onMessage = (message: ConsumeMessage | null) => this.#onMessage(channel, message);
+      const onMessage = (message: ConsumeMessage | null) => this.#onMessage(channel, message, closed.signal);
       const { consumerTag } = await channel.consume(this.queue, onMessage, { noAck: false });
       this.#channel = channel;
       this.#consumerTag = consumerTag;
@@ -129,14 +133,14 @@ class QueueConsumer<T> implements ChannelOwner, Consumer {
     return this.cancel();
   }
 
-  #onMessage(channel: ConfirmChannel, message: ConsumeMessage | null): void {
+  #onMessage(channel: ConfirmChannel, message: ConsumeMessage | null, closed: AbortSignal): void {
     if (message === null) {
       // The broker cancelled us (queue deleted or failed over): start again on a fresh channel.
       this.host.log.warn({ queue: this.queue }, 'consumer cancelled by the broker');
       channel.close().catch(noop);
       return;
     }
-    const task: Promise<void> = handleDelivery(this.deps, channel, message)
+    const task: Promise<void> = handleDelivery(this.deps, channel, message, closed)
       .catch((error: unknown) => this.host.log.error({ queue: this.queue, err: String(error) }, 'job handling crashed'))
       .finally(() => this.#inFlight.delete(task));
     this.#inFlight.add(task);

@@ -21,6 +21,12 @@ export interface JobContext {
   maxDeliveries: number;
   routingKey: string;
   headers: Record<string, unknown>;
+  /**
+   * Aborted when the channel the job came on closes (broker or connection lost): the job can no
+   * longer be acked and the broker will deliver it again, so a handler working through several
+   * units may stop starting new ones.
+   */
+  signal: AbortSignal;
 }
 
 export type JobHandler<T> = (payload: T, context: JobContext) => Promise<void> | void;
@@ -54,10 +60,11 @@ export async function handleDelivery<T>(
   deps: DeliveryDeps<T>,
   channel: ConfirmChannel,
   message: ConsumeMessage,
+  signal: AbortSignal = new AbortController().signal,
 ): Promise<void> {
   const started = performance.now();
   const attempt = deliveryAttempt(message.properties.headers);
-  const decision = await runHandler(deps, message, attempt);
+  const decision = await runHandler(deps, message, attempt, signal);
   const outcome = await settle(deps, channel, message, attempt, decision);
   const durationMs = Math.round(performance.now() - started);
   logOutcome(
@@ -88,6 +95,7 @@ async function runHandler<T>(
   deps: DeliveryDeps<T>,
   message: ConsumeMessage,
   attempt: number,
+  signal: AbortSignal,
 ): Promise<FailureDecision | null> {
   let body: unknown;
   try {
@@ -109,6 +117,7 @@ async function runHandler<T>(
       maxDeliveries: deps.topology.maxDeliveries,
       routingKey: message.fields.routingKey,
       headers: message.properties.headers ?? {},
+      signal,
     });
     return null;
   } catch (error) {

@@ -252,14 +252,25 @@ async function messageStatus(id: string): Promise<string> {
 interface OutboxRow {
   organisation_id: string | null;
   routing_key: string;
-  payload: { organisationId: string; taskId: string };
+  payload: { organisationId: string; taskIds: string[] };
 }
 
-async function outbox(): Promise<OutboxRow[]> {
+async function outboxRows(): Promise<OutboxRow[]> {
   const { rows } = await db.pool.query<OutboxRow>(
     `SELECT organisation_id, routing_key, payload FROM outreach_outbox ORDER BY id`,
   );
   return rows;
+}
+
+/** One entry per task of the outbox's jobs, in order. */
+async function outbox() {
+  return (await outboxRows()).flatMap((row) =>
+    row.payload.taskIds.map((taskId) => ({
+      organisation_id: row.organisation_id,
+      routing_key: row.routing_key,
+      payload: { organisationId: row.payload.organisationId, taskId },
+    })),
+  );
 }
 
 /** Outbox rows as `routingKey taskId`, sorted, for set comparisons. */
@@ -588,6 +599,35 @@ describe('runSchedulerTick (Postgres)', () => {
     const outboxTaskIds = (await outbox()).map((r) => r.payload.taskId);
     expect(outboxTaskIds).toHaveLength(40);
     expect(outboxTaskIds.sort()).toEqual([...taskIds].sort());
+  });
+
+  it('writes one job per run of up to 20 tasks of one organisation and kind', async () => {
+    const now = TUESDAY_10H_PARIS;
+    const a = await seedCampaign();
+    const b = await seedCampaign();
+    for (let n = 0; n < 45; n++) await dueDraft(a, ago(now, MINUTE));
+    for (let n = 0; n < 3; n++) await dueDraft(b, ago(now, MINUTE));
+    const sends = [await dueSend(a, ago(now, MINUTE)), await dueSend(a, ago(now, MINUTE))];
+
+    expect(await tick(now)).toMatchObject({ claimed: 50 });
+
+    const sizes = (await outboxRows()).map((r) => `${r.routing_key} ${r.organisation_id} ${r.payload.taskIds.length}`);
+    expect(sizes.sort()).toEqual(
+      [
+        `outreach.draft ${a.organisationId} 20`,
+        `outreach.draft ${a.organisationId} 20`,
+        `outreach.draft ${a.organisationId} 5`,
+        `outreach.draft ${b.organisationId} 3`,
+        `outreach.send ${a.organisationId} 2`,
+      ].sort(),
+    );
+    expect((await outboxRows()).every((r) => r.payload.organisationId === r.organisation_id)).toBe(true);
+    expect(
+      (await outbox())
+        .filter((r) => r.routing_key === 'outreach.send')
+        .map((r) => r.payload.taskId)
+        .sort(),
+    ).toEqual(sends.map((s) => s.taskId).sort());
   });
 
   it('skips the tasks another transaction holds instead of waiting for them', async () => {

@@ -1,4 +1,5 @@
-import { enqueueOutbox } from '../outbox/repository.js';
+import { OUTREACH_DRAFT_QUEUE, OUTREACH_SEND_QUEUE, OUTREACH_TASKS_PER_JOB } from '@prospectflow/contracts';
+import { enqueueOutbox, type OutboxMessage } from '../outbox/repository.js';
 import { query, type Queryable } from '../query.js';
 import type { TaskKind } from './tasks.js';
 
@@ -187,7 +188,7 @@ export async function deferTasks(db: Queryable, deferrals: { id: string; until: 
 
 /**
  * Claims tasks for `lockedUntil`, marks the messages of claimed send tasks `queued` (they now
- * count against caps) and writes one outbox row per task: `outreach.draft` or `outreach.send`.
+ * count against caps) and writes their outbox rows (`taskJobs`).
  */
 export async function claimTasks(
   db: Queryable,
@@ -220,12 +221,24 @@ export async function claimTasks(
      WHERE q.status = 'approved' AND m.organisation_id = q.organisation_id AND m.id = q.id`,
     [ids],
   );
-  await enqueueOutbox(
-    db,
-    tasks.map((t) => ({
-      organisationId: t.organisationId,
-      routingKey: t.kind === 'send' ? 'outreach.send' : 'outreach.draft',
-      payload: { organisationId: t.organisationId, taskId: t.id },
-    })),
-  );
+  await enqueueOutbox(db, taskJobs(tasks));
+}
+
+/**
+ * The outbox rows of claimed tasks: one job per run of up to OUTREACH_TASKS_PER_JOB tasks of one
+ * organisation and kind, in the order given (the scheduler's interleaving across mailboxes).
+ */
+function taskJobs(tasks: Pick<DueTask, 'id' | 'organisationId' | 'kind'>[]): OutboxMessage[] {
+  const groups = new Map<string, string[][]>();
+  for (const task of tasks) {
+    const key = `${task.kind === 'send' ? OUTREACH_SEND_QUEUE : OUTREACH_DRAFT_QUEUE} ${task.organisationId}`;
+    const chunks = groups.get(key) ?? [[]];
+    if (chunks.at(-1)!.length === OUTREACH_TASKS_PER_JOB) chunks.push([]);
+    chunks.at(-1)!.push(task.id);
+    groups.set(key, chunks);
+  }
+  return [...groups].flatMap(([key, chunks]) => {
+    const [routingKey, organisationId] = key.split(' ') as [string, string];
+    return chunks.map((taskIds) => ({ organisationId, routingKey, payload: { organisationId, taskIds } }));
+  });
 }
