@@ -1,4 +1,4 @@
-import pLimit from 'p-limit';
+import type pLimit from 'p-limit';
 
 /** The outcome of one task of a job: its result, the error it threw, or not started. */
 export type TaskOutcome<R> =
