@@ -13,6 +13,8 @@ export * from './messages.js';
 export * from './draft-context.js';
 export * from './draft-store.js';
 export * from './sending.js';
+export { lockSendWork, type SendWork } from './send-work.js';
+export * from './send-guard.js';
 export * from './send-completion.js';
 export * from './send-context.js';
 export * from './assignments.js';
